@@ -1,0 +1,3 @@
+from gctui.cli.main import main
+
+raise SystemExit(main())

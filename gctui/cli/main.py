@@ -1,0 +1,71 @@
+"""`gctui` entry point: global flags, then a command (git/kubectl style)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from gctui import __version__
+from gctui.cli.errors import EXIT_USAGE, CliError
+
+# Each command module exposes ``register(subparsers)`` which adds its parser and sets
+# ``func=<callable(args) -> int>``. Modules are imported here but must keep heavy imports
+# (textual, starlette, pandas) inside their run functions so `gctui --version` stays fast.
+_COMMAND_MODULES = (
+    "gctui.cli.config_cmd",
+    "gctui.sim.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gctui",
+        description="Keyboard-driven console for Genesys Cloud CX integration engineers.",
+    )
+    parser.add_argument("--version", action="version", version=f"gctui {__version__}")
+    parser.add_argument("--config", metavar="FILE", help="config file (default: platform config dir)")
+    parser.add_argument("--profile", metavar="NAME", help="named org profile from the config file")
+    parser.add_argument(
+        "--read-only", action="store_true", default=None, help="refuse every write at the transport"
+    )
+    parser.add_argument("--demo", action="store_true", help="run against the embedded simulated org")
+    parser.add_argument("--region", help="region name, AWS region, domain or base URL")
+    parser.add_argument("--api-url", metavar="URL", help="explicit API base URL (proxy, simulator)")
+    parser.add_argument("--client-id", metavar="ID", help="OAuth client id")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a command still being built
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    try:
+        if func is None:
+            parser.print_help()
+            return 0
+        return func(args)
+    except CliError as exc:
+        print(f"gctui: {exc.message}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("gctui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback on screen
+        from gctui.genesys.errors import describe_unexpected
+
+        print(f"gctui: {describe_unexpected(exc)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, ValueError) else 1
