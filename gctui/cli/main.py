@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:  # a command still being built
-            if exc.name != name:
+            if exc.name is None or not name.startswith(exc.name):
                 raise
             continue
         module.register(sub)
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback on screen
+    except Exception as exc:
         from gctui.genesys.errors import describe_unexpected
 
         print(f"gctui: {describe_unexpected(exc)}", file=sys.stderr)

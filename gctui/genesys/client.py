@@ -1,0 +1,340 @@
+"""The one HTTP client: auth, pacing, retries and error mapping for every API call."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from gctui.genesys.auth import TokenManager
+from gctui.genesys.errors import (
+    ApiError,
+    AuthenticationError,
+    DecodeError,
+    LimitHit,
+    RateLimitedError,
+    ReadOnlyError,
+    TransportError,
+    error_class_for,
+)
+from gctui.genesys.options import ClientOptions
+from gctui.genesys.ratelimit import RateGovernor
+from gctui.genesys.transport import SAFE_METHODS, ReadOnlyTransport, is_read_request
+
+M = TypeVar("M", bound=BaseModel)
+Params = Mapping[str, Any] | None
+LIMITS_NAMESPACE = "platform.api"
+# Connect-phase failures: the request never reached the server, so even a write may be resent.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class GenesysClient:
+    """Async client for one org. Create one per process and share it (with its token manager,
+    governor and connection pool) between every feature."""
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.options = options
+        inner = transport or httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(
+                max_connections=options.max_connections,
+                max_keepalive_connections=options.max_connections,
+                keepalive_expiry=30.0,
+            ),
+            retries=0,
+        )
+        self.read_only = options.read_only
+        self.http = httpx.AsyncClient(
+            base_url=options.region.api_base,
+            transport=ReadOnlyTransport(inner) if options.read_only else inner,
+            timeout=httpx.Timeout(options.request_timeout, connect=options.connect_timeout),
+            headers={"User-Agent": options.user_agent, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+        self._sleep = sleep
+        self.tokens = TokenManager(options, self.http, clock)
+        self.governor = RateGovernor(
+            options.rate_limit_fallback,
+            options.rate_limit_window,
+            source="fallback (limits not read yet)",
+            clock=clock,
+            sleep=sleep,
+        )
+        self._limits: asyncio.Future[None] | None = None
+        self.requests_sent = 0
+
+    async def __aenter__(self) -> GenesysClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # -- limits -------------------------------------------------------------------------------
+
+    async def ensure_limits(self) -> None:
+        """Read the org's effective limit once (single-flight); fall back when it cannot be read.
+
+        An auth failure while reading is shared with every caller waiting on it (one login
+        attempt, not one per caller) and the read is tried again on the next request."""
+        fut = self._limits
+        if fut is None:
+            fut = self._limits = asyncio.get_running_loop().create_future()
+            try:
+                await self._load_limits()
+            except asyncio.CancelledError:
+                self._limits = None
+                fut.set_result(None)
+                raise
+            except Exception as exc:
+                self._limits = None
+                fut.set_exception(exc)
+                fut.exception()  # retrieved: the waiters get it, the loop must not log it
+                raise
+            fut.set_result(None)
+        elif not fut.done():
+            await asyncio.shield(fut)
+
+    async def _load_limits(self) -> None:
+        key = self.options.rate_limit_key
+        path = f"/api/v2/organizations/limits/namespaces/{LIMITS_NAMESPACE}"
+        try:
+            resp = await self._send("GET", path, None, None, None, bulk=False)
+            entities = resp.json().get("entities") or []
+        except (ApiError, TransportError, ValueError, AttributeError) as exc:
+            reason = exc.code or exc.status if isinstance(exc, ApiError) else type(exc).__name__
+            self.governor.set_limit(self.options.rate_limit_fallback, f"fallback ({reason})")
+            return
+        for ent in entities:
+            if isinstance(ent, dict) and ent.get("key") == key and isinstance(ent.get("value"), int):
+                self.governor.set_limit(ent["value"], "limits API")
+                return
+        self.governor.set_limit(self.options.rate_limit_fallback, f"fallback ({key} not listed)")
+
+    # -- requests -----------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        request_timeout: float | None = None,
+        bulk: bool = False,
+    ) -> httpx.Response:
+        """Send one API request with auth, pacing and the retry rules; raise on non-2xx."""
+        method = method.upper()
+        if self.read_only and not is_read_request(method, path.split("?", 1)[0]):
+            raise ReadOnlyError(f"read-only mode: {method} {path} was not sent")
+        if self._limits is None or not self._limits.done():
+            await self.ensure_limits()
+        return await self._send(method, path, params, json, request_timeout, bulk=bulk)
+
+    async def _send(
+        self, method: str, path: str, params: Params, body: Any, req_timeout: float | None, *, bulk: bool
+    ) -> httpx.Response:
+        opts = self.options
+        idempotent = method in SAFE_METHODS
+        auth_retried = False
+        n_429 = n_5xx = n_net = 0
+        while True:
+            token = await self.tokens.get_token()
+            slot = await self.governor.acquire(bulk=bulk)
+            try:
+                self.requests_sent += 1
+                resp = await self.http.request(
+                    method,
+                    path,
+                    params=params,
+                    json=body,
+                    headers={"Authorization": "Bearer " + token.reveal()},
+                    timeout=req_timeout if req_timeout is not None else httpx.USE_CLIENT_DEFAULT,
+                )
+            except ReadOnlyError:
+                raise
+            except httpx.HTTPError as exc:
+                sent = not isinstance(exc, _NOT_SENT)
+                if (idempotent or not sent) and n_net < opts.max_retries:
+                    await self._backoff(n_net, None)
+                    n_net += 1
+                    continue
+                raise _transport_error(exc, method, path, sent) from None
+            finally:
+                self.governor.complete(slot)
+            status = resp.status_code
+            if status == 401:
+                if not auth_retried and not self.tokens.static:
+                    auth_retried = True
+                    self.tokens.invalidate(token)
+                    continue
+                err = _api_error(resp, method, path)
+                self.tokens.record_api_auth_failure(str(err))
+                raise err
+            if status == 429:
+                retry_after = _retry_after(resp)
+                err = _api_error(resp, method, path)
+                if retry_after is not None and retry_after > opts.retry_after_ceiling:
+                    self.governor.on_429(None, err.limit, n_429)
+                    raise RateLimitedError(
+                        f"rate limited: the API asked to wait {retry_after:.0f} s, beyond the "
+                        f"{opts.retry_after_ceiling:.0f} s ceiling; giving up",
+                        status=429,
+                        code=err.code,
+                        context_id=err.context_id,
+                        method=method,
+                        path=path,
+                        retry_after=retry_after,
+                        limit=err.limit,
+                        body=err.body,
+                    )
+                if n_429 >= opts.max_retries:
+                    raise err
+                self.governor.on_429(retry_after, err.limit, n_429)
+                n_429 += 1
+                continue
+            if status >= 500 and status != 501 and idempotent and n_5xx < opts.max_retries:
+                await self._backoff(n_5xx, _retry_after(resp))
+                n_5xx += 1
+                continue
+            if status >= 400:
+                raise _api_error(resp, method, path)
+            self.tokens.record_api_success()
+            return resp
+
+    async def _backoff(self, attempt: int, retry_after: float | None) -> None:
+        if retry_after is not None and retry_after <= self.options.retry_after_ceiling:
+            await self._sleep(retry_after)
+            return
+        cap = min(self.options.backoff_max, self.options.backoff_base * 2**attempt)
+        await self._sleep(random.uniform(cap / 2, cap))  # noqa: S311 - jitter, not crypto
+
+    # -- convenience --------------------------------------------------------------------------
+
+    async def get_json(self, path: str, params: Params = None, *, bulk: bool = False) -> Any:
+        resp = await self.request("GET", path, params=params, bulk=bulk)
+        return decode_json(resp, "GET", path)
+
+    async def get_model(self, path: str, model: type[M], params: Params = None, *, bulk: bool = False) -> M:
+        return parse_model(await self.get_json(path, params, bulk=bulk), model, "GET", path)
+
+    async def post_json(self, path: str, body: Any, params: Params = None) -> Any:
+        resp = await self.request("POST", path, json=body, params=params)
+        return decode_json(resp, "POST", path) if resp.content else None
+
+    def paginate(
+        self,
+        path: str,
+        model: type[M],
+        params: Params = None,
+        *,
+        page_size: int = 100,
+        concurrency: int | None = None,
+    ) -> AsyncIterator[M]:
+        from gctui.genesys.pagination import paginate
+
+        return paginate(
+            self,
+            path,
+            model,
+            params,
+            page_size=page_size,
+            concurrency=self.options.page_concurrency if concurrency is None else concurrency,
+        )
+
+
+def decode_json(resp: httpx.Response, method: str, path: str) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        raise DecodeError(
+            f"the API answered {resp.status_code} with a body that is not JSON",
+            status=resp.status_code,
+            context_id=resp.headers.get("ININ-Correlation-Id"),
+            method=method,
+            path=path,
+        ) from None
+
+
+def parse_model(data: Any, model: type[M], method: str, path: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errs = exc.errors()
+        where = ".".join(str(p) for p in errs[0]["loc"]) if errs else "body"
+        msg = errs[0]["msg"] if errs else "invalid"
+        raise DecodeError(
+            f"unexpected response shape at {where or 'body'}: {msg}",
+            status=200,
+            method=method,
+            path=path,
+        ) from None
+
+
+def _retry_after(resp: httpx.Response) -> float | None:
+    raw = resp.headers.get("Retry-After")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return None
+
+
+def _api_error(resp: httpx.Response, method: str, path: str) -> ApiError:
+    body: dict[str, Any] = {}
+    try:
+        parsed = resp.json()
+        if isinstance(parsed, dict):
+            body = parsed
+    except ValueError:
+        pass
+    message = str(body.get("message") or resp.reason_phrase or "error")
+    limit = None
+    raw_limit = body.get("limit")
+    if isinstance(raw_limit, dict):
+        value = raw_limit.get("value")
+        value = value if isinstance(value, int) else None
+        limit = LimitHit(raw_limit.get("key"), raw_limit.get("namespace"), value)
+    cls = error_class_for(resp.status_code, message)
+    if cls is AuthenticationError and not body.get("message"):
+        message = "the API rejected the token"
+    return cls(
+        message,
+        status=resp.status_code,
+        code=body.get("code") if isinstance(body.get("code"), str) else None,
+        context_id=body.get("contextId") or resp.headers.get("ININ-Correlation-Id"),
+        method=method,
+        path=path,
+        retry_after=_retry_after(resp),
+        limit=limit,
+        body=body,
+    )
+
+
+def _transport_error(exc: httpx.HTTPError, method: str, path: str, sent: bool) -> TransportError:
+    kinds: dict[type[httpx.HTTPError], str] = {
+        httpx.ConnectError: "cannot connect",
+        httpx.ConnectTimeout: "connect timed out",
+        httpx.ReadTimeout: "no answer in time (read timeout)",
+        httpx.WriteTimeout: "write timed out",
+        httpx.PoolTimeout: "no free connection in time",
+        httpx.RemoteProtocolError: "connection dropped by the server",
+        httpx.ReadError: "connection reset while reading",
+    }
+    kind = kinds.get(type(exc), type(exc).__name__)
+    tail = "; it may or may not have been applied" if sent and method not in SAFE_METHODS else ""
+    return TransportError(f"{method} {path}: {kind}{tail}", method=method, path=path, maybe_applied=sent)

@@ -1,0 +1,159 @@
+"""Token manager behaviour a user notices: one login, silent refresh, clear failures."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import traceback
+
+import httpx
+import pytest
+import respx
+
+from gctui.genesys.auth import BreakerState
+from gctui.genesys.client import GenesysClient
+from gctui.genesys.errors import AuthError, CircuitOpenError
+from tests.genesys.conftest import API, CLIENT_ID, CLIENT_SECRET, LOGIN, TokenServer, error_body, make_options
+
+
+async def test_token_request_is_exactly_what_the_sdk_sends(
+    client: GenesysClient, mock: respx.MockRouter, tokens: TokenServer
+) -> None:
+    mock.get(f"{API}/api/v2/organizations/me").respond(200, json={"id": "o1", "name": "Acme"})
+    org = await client.get_json("/api/v2/organizations/me")
+    assert org["name"] == "Acme"
+    req = tokens.requests[0]
+    assert req.url == f"{LOGIN}/oauth/token"
+    expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    assert req.headers["Authorization"] == f"Basic {expected}"
+    assert req.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert req.content == b"grant_type=client_credentials"
+    api_call = mock.calls[-1].request
+    assert api_call.headers["Authorization"] == "Bearer tok-1-SECRETBEARER"
+
+
+async def test_401_refreshes_once_and_retries_the_request(
+    client: GenesysClient, mock: respx.MockRouter, tokens: TokenServer
+) -> None:
+    route = mock.get(f"{API}/api/v2/organizations/me")
+    route.side_effect = [
+        httpx.Response(401, json=error_body(401, "bad.credentials", "Invalid login credentials.")),
+        httpx.Response(200, json={"id": "o1", "name": "Acme"}),
+    ]
+    assert (await client.get_json("/api/v2/organizations/me"))["id"] == "o1"
+    assert tokens.issued == 2
+    assert route.call_count == 2
+    assert route.calls[-1].request.headers["Authorization"] == "Bearer tok-2-SECRETBEARER"
+
+
+async def test_persistent_401_fails_after_one_retry(
+    client: GenesysClient, mock: respx.MockRouter, tokens: TokenServer
+) -> None:
+    route = mock.get(f"{API}/api/v2/organizations/me").respond(
+        401, json=error_body(401, "bad.credentials", "Invalid login credentials.")
+    )
+    with pytest.raises(Exception) as info:
+        await client.get_json("/api/v2/organizations/me")
+    assert "401" in str(info.value) and "bad.credentials" in str(info.value)
+    assert route.call_count == 2 and tokens.issued == 2
+
+
+@pytest.mark.parametrize("n", [50, 200])
+async def test_expiry_during_a_burst_causes_one_token_request(mock: respx.MockRouter, n: int) -> None:
+    now = [0.0]
+    server = TokenServer(expires_in=600)
+    mock.post(f"{LOGIN}/oauth/token").mock(side_effect=server)
+
+    async def slow_token(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.05)  # the token request is in flight while the burst arrives
+        return server(request)
+
+    mock.post(f"{LOGIN}/oauth/token").mock(side_effect=slow_token)
+    mock.get(f"{API}/api/v2/tokens/me").respond(200, json={"organization": {"id": "o"}})
+    client = GenesysClient(make_options(), clock=lambda: now[0])
+    try:
+        await client.get_json("/api/v2/tokens/me")
+        assert server.issued == 1
+        now[0] += 10_000  # the token has expired
+        await asyncio.gather(*(client.get_json("/api/v2/tokens/me") for _ in range(n)))
+        assert server.issued == 2
+    finally:
+        await client.aclose()
+
+
+async def test_refresh_happens_before_expiry_with_a_margin(
+    mock: respx.MockRouter, tokens: TokenServer
+) -> None:
+    now = [0.0]
+    tokens.expires_in = 3600
+    mock.get(f"{API}/api/v2/tokens/me").respond(200, json={})
+    client = GenesysClient(make_options(), clock=lambda: now[0])
+    await client.get_json("/api/v2/tokens/me")
+    now[0] = 3600 - 61  # outside the 60 s margin: same token
+    await client.get_json("/api/v2/tokens/me")
+    assert tokens.issued == 1
+    now[0] = 3600 - 59  # inside the margin: refreshed before it can fail
+    await client.get_json("/api/v2/tokens/me")
+    assert tokens.issued == 2
+    assert client.tokens.status().expires_in == pytest.approx(3600)
+    await client.aclose()
+
+
+async def test_bad_credentials_open_the_breaker_after_three_failures(mock: respx.MockRouter) -> None:
+    login = mock.post(f"{LOGIN}/oauth/token").respond(
+        401,
+        json={
+            "error": "invalid_client",
+            "description": "authentication failed",
+            "error_description": "authentication failed",
+        },
+    )
+    client = GenesysClient(make_options(breaker_cooldown=0.3))
+    for _ in range(3):
+        with pytest.raises(AuthError) as info:
+            await client.get_json("/api/v2/organizations/me")
+        assert "invalid_client" in str(info.value)
+    assert client.tokens.status().breaker is BreakerState.OPEN
+    with pytest.raises(CircuitOpenError) as info:
+        await client.get_json("/api/v2/organizations/me")
+    assert "3 times in a row" in str(info.value) and "client id and secret" in str(info.value)
+    assert login.call_count == 3  # failing fast: no fourth login attempt
+    await asyncio.sleep(0.35)
+    assert client.tokens.status().breaker is BreakerState.HALF_OPEN
+    login.respond(200, json={"access_token": "fresh", "expires_in": 3600})
+    mock.get(f"{API}/api/v2/organizations/me").respond(200, json={"id": "o", "name": "n"})
+    await client.get_json("/api/v2/organizations/me")
+    assert client.tokens.status().breaker is BreakerState.CLOSED
+    await client.aclose()
+
+
+async def test_a_failed_refresh_is_shared_by_all_waiters(mock: respx.MockRouter) -> None:
+    login = mock.post(f"{LOGIN}/oauth/token").respond(503)
+    client = GenesysClient(make_options())
+    results = await asyncio.gather(
+        *(client.get_json("/api/v2/organizations/me") for _ in range(20)), return_exceptions=True
+    )
+    assert all(isinstance(r, AuthError) for r in results)
+    assert login.call_count == 1
+    await client.aclose()
+
+
+async def test_secrets_never_reach_messages_reprs_or_tracebacks(mock: respx.MockRouter) -> None:
+    mock.post(f"{LOGIN}/oauth/token").respond(401, json={"error": "invalid_client"})
+    client = GenesysClient(make_options())
+    with pytest.raises(AuthError) as info:
+        await client.get_json("/api/v2/organizations/me")
+    text = (
+        "".join(traceback.format_exception(info.value)) + repr(client.options) + str(client.tokens.status())
+    )
+    assert CLIENT_SECRET not in text
+    assert base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode() not in text
+    await client.aclose()
+
+
+async def test_bearer_token_not_in_status_or_errors(client: GenesysClient, mock: respx.MockRouter) -> None:
+    mock.get(f"{API}/api/v2/flows").respond(500, json=error_body(500, "internal.server.error", "boom"))
+    with pytest.raises(Exception) as info:
+        await client.get_json("/api/v2/flows")
+    text = "".join(traceback.format_exception(info.value)) + str(client.tokens.status())
+    assert "SECRETBEARER" not in text

@@ -1,0 +1,31 @@
+"""The headless core must not drag in the UI or the heavy data libraries."""
+
+import subprocess
+import sys
+
+import pytest
+
+CODE = """
+import sys, pkgutil, importlib
+import gctui.genesys as pkg
+for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+    importlib.import_module(m.name)
+bad = sorted(n for n in sys.modules if n.split(".")[0] in {"textual", "pandas", "networkx"})
+print(",".join(bad))
+"""
+
+
+def test_core_imports_no_textual_pandas_or_networkx() -> None:
+    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"gctui.genesys imported: {out.stdout.strip()}"
+
+
+def test_simulator_imports_nothing_from_the_client() -> None:
+    pytest.importorskip("gctui.sim.cli")
+    code = (
+        "import sys, pkgutil, importlib, gctui.sim as p\n"
+        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(p.__path__, 'gctui.sim.')]\n"
+        "print(','.join(sorted(n for n in sys.modules if n.startswith(('gctui.genesys','gctui.tui','textual')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
