@@ -205,7 +205,8 @@ class TokenManager:
                 data={"grant_type": "client_credentials"},
             )
         except httpx.HTTPError as exc:
-            raise self._fail(f"cannot reach the login host ({type(exc).__name__})") from None
+            kind = "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
+            raise self._fail(f"cannot reach {self.token_url} ({kind})") from None
         if resp.status_code != 200:
             raise self._fail(_login_error_text(resp), status=resp.status_code, body=resp)
         try:

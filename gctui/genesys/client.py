@@ -135,19 +135,32 @@ class GenesysClient:
         json: Any = None,
         request_timeout: float | None = None,
         bulk: bool = False,
+        retry: bool = True,
     ) -> httpx.Response:
-        """Send one API request with auth, pacing and the retry rules; raise on non-2xx."""
+        """Send one API request with auth, pacing and the retry rules; raise on non-2xx.
+
+        ``retry=False`` (health probes) reports the first 5xx, 429 or dropped link as it is
+        instead of retrying it away; a 401 still gets its one fresh-token retry."""
         method = method.upper()
         if self.read_only and not is_read_request(method, path.split("?", 1)[0]):
             raise ReadOnlyError(f"read-only mode: {method} {path} was not sent")
         if self._limits is None or not self._limits.done():
             await self.ensure_limits()
-        return await self._send(method, path, params, json, request_timeout, bulk=bulk)
+        return await self._send(method, path, params, json, request_timeout, bulk=bulk, retry=retry)
 
     async def _send(
-        self, method: str, path: str, params: Params, body: Any, req_timeout: float | None, *, bulk: bool
+        self,
+        method: str,
+        path: str,
+        params: Params,
+        body: Any,
+        req_timeout: float | None,
+        *,
+        bulk: bool,
+        retry: bool = True,
     ) -> httpx.Response:
         opts = self.options
+        max_retries = opts.max_retries if retry else 0
         idempotent = method in SAFE_METHODS
         auth_retried = False
         n_429 = n_5xx = n_net = 0
@@ -168,7 +181,7 @@ class GenesysClient:
                 raise
             except httpx.HTTPError as exc:
                 sent = not isinstance(exc, _NOT_SENT)
-                if (idempotent or not sent) and n_net < opts.max_retries:
+                if (idempotent or not sent) and n_net < max_retries:
                     await self._backoff(n_net, None)
                     n_net += 1
                     continue
@@ -201,12 +214,12 @@ class GenesysClient:
                         limit=err.limit,
                         body=err.body,
                     )
-                if n_429 >= opts.max_retries:
+                if n_429 >= max_retries:
                     raise err
                 self.governor.on_429(retry_after, err.limit, n_429)
                 n_429 += 1
                 continue
-            if status >= 500 and status != 501 and idempotent and n_5xx < opts.max_retries:
+            if status >= 500 and status != 501 and idempotent and n_5xx < max_retries:
                 await self._backoff(n_5xx, _retry_after(resp))
                 n_5xx += 1
                 continue

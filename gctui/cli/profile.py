@@ -1,0 +1,54 @@
+"""How every command (and the TUI) gets its org: the configured profile, or with --demo the
+embedded simulated org started in-process on a free loopback port."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from gctui.config import CliOverrides, ResolvedProfile, load, load_settings, overrides_from_args
+from gctui.genesys.options import ClientOptions
+from gctui.genesys.regions import resolve_region
+from gctui.genesys.secrets import Secret
+
+DEMO_PROFILE = "demo"
+
+
+@contextmanager
+def open_profile(args: argparse.Namespace, *, require_credentials: bool = True) -> Iterator[ResolvedProfile]:
+    """Yield the profile to use; with ``--demo`` the simulator runs for the duration."""
+    if getattr(args, "demo", False):
+        with demo_profile(overrides_from_args(args)) as profile:
+            yield profile
+        return
+    yield load(overrides_from_args(args), require_credentials=require_credentials)
+
+
+@contextmanager
+def demo_profile(overrides: CliOverrides | None = None, **sim_overrides: object) -> Iterator[ResolvedProfile]:
+    """Start the simulated org on a background thread and yield a profile pointing at it.
+
+    The user's config file still supplies [health] and [keys] (no file is needed); --read-only
+    is honoured. Simulator knobs can be passed as keyword arguments (seed, actions, ...)."""
+    from gctui.sim.config import SimConfig
+    from gctui.sim.runtime import SimThread
+
+    overrides = overrides or CliOverrides()
+    settings = load_settings(dataclasses.replace(overrides, profile=None))
+    config = dataclasses.replace(SimConfig(), **sim_overrides)  # type: ignore[arg-type]
+    with SimThread(config) as sim:
+        options = ClientOptions(
+            region=resolve_region(sim.base_url),
+            client_id=config.client_id,
+            client_secret=Secret(config.client_secret),
+            read_only=bool(overrides.read_only),
+        )
+        yield ResolvedProfile(
+            name=DEMO_PROFILE,
+            options=options,
+            health=settings.health,
+            keys=settings.keys,
+            source_path=settings.source_path,
+        )
