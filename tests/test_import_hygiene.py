@@ -8,7 +8,8 @@ import pytest
 CODE = """
 import sys, pkgutil, importlib
 import gctui.genesys as pkg
-for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+import gctui.services as svc
+for m in [*pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."), *pkgutil.walk_packages(svc.__path__, svc.__name__ + ".")]:
     importlib.import_module(m.name)
 bad = sorted(n for n in sys.modules if n.split(".")[0] in {"textual", "pandas", "networkx"})
 print(",".join(bad))

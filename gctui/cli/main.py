@@ -14,6 +14,7 @@ from gctui.cli.errors import EXIT_USAGE, CliError
 # (textual, starlette, pandas) inside their run functions so `gctui --version` stays fast.
 _COMMAND_MODULES = (
     "gctui.cli.config_cmd",
+    "gctui.cli.health_cmd",
     "gctui.sim.cli",
 )
 
@@ -53,8 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     try:
         if func is None:
-            parser.print_help()
-            return 0
+            from gctui.tui.launch import launch
+
+            return launch(args)
         return func(args)
     except CliError as exc:
         print(f"gctui: {exc.message}", file=sys.stderr)
@@ -65,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
+        import os
+
         from gctui.genesys.errors import describe_unexpected
 
-        print(f"gctui: {describe_unexpected(exc)}", file=sys.stderr)
+        if os.environ.get("GCTUI_DEBUG"):
+            raise
+        print(f"gctui: {describe_unexpected(exc)} (set GCTUI_DEBUG=1 for a traceback)", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, ValueError) else 1

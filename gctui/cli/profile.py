@@ -33,7 +33,7 @@ def demo_profile(overrides: CliOverrides | None = None, **sim_overrides: object)
     The user's config file still supplies [health] and [keys] (no file is needed); --read-only
     is honoured. Simulator knobs can be passed as keyword arguments (seed, actions, ...)."""
     from gctui.sim.config import SimConfig
-    from gctui.sim.runtime import SimThread
+    from gctui.sim.server import SimThread
 
     overrides = overrides or CliOverrides()
     settings = load_settings(dataclasses.replace(overrides, profile=None))

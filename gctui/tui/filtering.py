@@ -1,0 +1,57 @@
+"""The `/` filter: a case-insensitive regex over a row's text; a leading `!` inverts it.
+
+An invalid regex falls back to a plain substring match, so typing `(` mid-word never errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RowFilter:
+    text: str
+    inverted: bool
+    pattern: re.Pattern[str] | None
+    literal: bool
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text)
+
+    def describe(self) -> str:
+        if not self.text:
+            return ""
+        kind = "text" if self.literal else "regex"
+        return f"{'not ' if self.inverted else ''}{kind} /{self.text}/"
+
+    def matches(self, haystack: str) -> bool:
+        if not self.text:
+            return True
+        if self.pattern is not None:
+            hit = self.pattern.search(haystack) is not None
+        else:
+            hit = self.text.lower() in haystack.lower()
+        return hit != self.inverted
+
+
+def parse_filter(expr: str) -> RowFilter:
+    raw = expr.strip()
+    inverted = raw.startswith("!")
+    text = raw[1:].strip() if inverted else raw
+    if not text:
+        return RowFilter("", False, None, True)
+    try:
+        return RowFilter(text, inverted, re.compile(text, re.IGNORECASE), False)
+    except re.error:
+        return RowFilter(text, inverted, None, True)
+
+
+def filter_rows(rows: list[list[str]], expr: str) -> list[list[str]]:
+    rf = parse_filter(expr)
+    return [r for r in rows if rf.matches(" ".join(r))]
+
+
+Matcher = Callable[[str], bool]

@@ -1,0 +1,300 @@
+"""The Health tab: the probe matrix, the token panel and the rate-limit panel, live.
+
+Polls never overlap: the next run is scheduled only when the last one finished; runs are
+skipped while paused or while a dialog is open. Rows are diffed in place (no full redraws).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static
+
+from gctui.cli.format import duration
+from gctui.services.health import HealthMonitor, ProbeRow, Transition, sparkline
+from gctui.tui import actions
+from gctui.tui.tabs.base import FeatureTab
+from gctui.tui.tabs.health_panels import ms, rate_panel, status_cell, token_panel
+from gctui.tui.widgets.dataview import Column, DataView
+
+if TYPE_CHECKING:
+    from gctui.config import ResolvedProfile
+    from gctui.genesys.session import Session
+
+COLUMNS = (
+    Column("probe", "Probe", 16),
+    Column("status", "Status", 8),
+    Column("latency", "ms", 5),
+    Column("p50", "p50", 5),
+    Column("p95", "p95", 5),
+    Column("spark", "History", 14),
+    Column("code", "Code", 4),
+    Column("errors", "Err", 3),
+    Column("error", "Last error", 28),
+    Column("checked", "Checked", 8),
+)
+SPARK_WIDTH = 14
+
+
+class RowsReady(Message):
+    def __init__(self, rows: list[ProbeRow], duration_s: float) -> None:
+        super().__init__()
+        self.rows = rows
+        self.duration_s = duration_s
+
+
+class ProbeAlert(Message):
+    def __init__(self, transition: Transition) -> None:
+        super().__init__()
+        self.transition = transition
+
+
+class HealthTab(FeatureTab):
+    scope = "health"
+    title = "Health"
+    BINDINGS = actions.bindings("health")
+    DEFAULT_CSS = """
+    HealthTab { height: 1fr; }
+    HealthTab #health-line { height: 1; padding: 0 1; color: $text-muted; }
+    HealthTab #panels { height: 7; }
+    HealthTab .panel { width: 1fr; height: 7; border: round $primary; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="health-tab")
+        self.monitor: HealthMonitor | None = None
+        self.session: Session | None = None
+        self.profile: ResolvedProfile | None = None
+        self._timer: Timer | None = None
+        self._due_at: float | None = None
+        self._last_status: dict[str, str] = {}
+        self._last_run: datetime | None = None
+        self._last_duration: float | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("waiting for the org…", id="health-line")
+        yield DataView(COLUMNS, id="probes")
+        with Horizontal(id="panels"):
+            token = Static("", id="token-panel", classes="panel")
+            token.border_title = "Token"
+            yield token
+            rate = Static("", id="rate-panel", classes="panel")
+            rate.border_title = "Rate limit"
+            yield rate
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick)
+
+    def data_view(self) -> DataView:
+        return self.query_one("#probes", DataView)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def attach(self, session: Session, profile: ResolvedProfile) -> None:
+        from gctui.services.health import HistoryStore, default_history_path
+        from gctui.services.health.store import history_scope
+
+        self.session = session
+        self.profile = profile
+        path = getattr(self.app, "history_path", None) or default_history_path()
+        try:
+            store: HistoryStore | None = HistoryStore(
+                path, scope=history_scope(profile.name, profile.options.region.api_base)
+            )
+        except Exception as exc:  # a read-only home must not stop the dashboard
+            self.notify(f"probe history disabled: {exc}", severity="warning")
+            store = None
+        self.monitor = HealthMonitor.from_profile(session, profile, store=store)
+        self.monitor.on_transition.append(lambda t: self.post_message(ProbeAlert(t)))
+        # Cached rows (from the history store) are drawn before the first fetch.
+        self._render_rows(self.monitor.rows(), changed=set())
+        self._schedule(0.0)
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        delay = max(0.05, delay)  # Textual timers cannot be zero
+        self._due_at = time.monotonic() + delay
+        self._timer = self.set_timer(delay, self._due)
+
+    def _due(self) -> None:
+        monitor = self.monitor
+        if monitor is None:
+            return
+        if monitor.paused or self.modal_open():
+            self._schedule(1.0)  # check again soon; nothing is sent while paused or in a dialog
+            return
+        self._due_at = None
+        self._poll()
+
+    @work(group="health-poll", exit_on_error=False)
+    async def _poll(self) -> None:
+        monitor = self.monitor
+        assert monitor is not None
+        started = time.monotonic()
+        try:
+            rows = await monitor.run_once()
+        finally:
+            self._schedule(monitor.interval)
+        self.post_message(RowsReady(rows, time.monotonic() - started))
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def on_rows_ready(self, message: RowsReady) -> None:
+        self._last_run = datetime.now(UTC)
+        self._last_duration = message.duration_s
+        changed = {r.name for r in message.rows if self._last_status.get(r.name) not in (None, str(r.status))}
+        self._render_rows(message.rows, changed)
+        self._tick()
+
+    def _render_rows(self, rows: list[ProbeRow], changed: set[str]) -> None:
+        table: dict[str, list[Any]] = {}
+        for r in rows:
+            table[r.name] = [
+                r.name,
+                status_cell(r, r.name in changed),
+                ms(r.latency_ms),
+                ms(r.p50_ms),
+                ms(r.p95_ms),
+                sparkline(r.history, SPARK_WIDTH),
+                "-" if r.status_code is None else str(r.status_code),
+                str(r.errors),
+                _error_text(r),
+                r.checked_at.astimezone().strftime("%H:%M:%S") if r.checked_at else "-",
+            ]
+            self._last_status[r.name] = str(r.status)
+        self.data_view().set_rows(table)
+
+    def on_probe_alert(self, message: ProbeAlert) -> None:
+        t = message.transition
+        if t.is_alert:
+            self.app.bell()
+            severity = "error" if str(t.new) == "critical" else "warning"
+            self.notify(
+                f"{t.probe}: {t.old} → {t.new} ({_error_text(t.row) or 'slow'})",
+                title="Probe alert",
+                severity=severity,
+                timeout=8,
+            )
+        elif t.is_recovery:
+            self.notify(f"{t.probe} recovered ({t.old} → {t.new})", title="Probe")
+
+    def _tick(self) -> None:
+        monitor = self.monitor
+        line = self.query_one("#health-line", Static)
+        if monitor is None:
+            return
+        parts = [f"every {duration(monitor.interval)}"]
+        if self._last_run is not None:
+            age = (datetime.now(UTC) - self._last_run).total_seconds()
+            parts.append(f"last run {duration(age)} ago in {self._last_duration or 0:.2f}s")
+        if monitor.paused:
+            parts.append("PAUSED (p resumes)")
+        elif monitor.running:
+            parts.append("running…")
+        elif self._due_at is not None:
+            parts.append(f"next in {duration(max(0.0, self._due_at - time.monotonic()))}")
+        view = self.data_view()
+        if view.filter.active:
+            parts.append(f"{view.shown} of {view.total} shown, filter {view.filter.describe()}")
+        line.update(" · ".join(parts))
+        if self.session is not None:
+            kind = "access token" if self.session.options.access_token else "client credentials"
+            self.query_one("#token-panel", Static).update(
+                token_panel(self.session.client.tokens.status(), kind)
+            )
+            self.query_one("#rate-panel", Static).update(rate_panel(self.session.client.governor.status()))
+
+    def filter_changed(self, view: DataView) -> None:
+        self._tick()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        if self.monitor is None:
+            return
+        self.monitor.toggle_pause()
+        self.notify("health polling paused" if self.monitor.paused else "health polling resumed")
+        self._tick()
+
+    def action_run_now(self) -> None:
+        if self.monitor is None:
+            return
+        if self.monitor.running:
+            self.notify("a probe run is already in progress")
+            return
+        self._due_at = None
+        if self._timer is not None:
+            self._timer.stop()
+        self._poll()
+
+    def action_retime(self) -> None:
+        from gctui.tui.widgets.ask import AskScreen
+
+        if self.monitor is None:
+            return
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self._set_interval(value)
+
+        self.app.push_screen(
+            AskScreen("Probe interval in seconds (minimum 5)", str(int(self.monitor.interval))), done
+        )
+
+    async def command_interval(self, value: str) -> None:
+        self._set_interval(value)
+
+    def _set_interval(self, value: str) -> None:
+        assert self.monitor is not None
+        try:
+            seconds = float(value)
+        except ValueError:
+            self.notify(f"interval: {value!r} is not a number of seconds", severity="error")
+            return
+        if seconds < 5:
+            self.notify(f"interval: {value} s is below the 5 s floor; unchanged", severity="error")
+            return
+        self.monitor.interval = seconds
+        self.notify(f"probes every {duration(self.monitor.interval)}")
+        if self._due_at is not None:
+            self._schedule(self.monitor.interval)
+        self._tick()
+
+    def on_data_table_row_selected(self, event: Any) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_details(self) -> None:
+        from gctui.tui.widgets.detail import DetailScreen
+
+        key = self.data_view().current_key()
+        if self.monitor is None or key is None:
+            return
+        row = next((r for r in self.monitor.rows() if r.name == key), None)
+        if row is None:
+            return
+        lines = [
+            f"[b]{row.name}[/b]  {row.method} {row.path}",
+            f"status {row.status}  last code {row.status_code or '-'}  latency {ms(row.latency_ms)} ms",
+            f"p50 {ms(row.p50_ms)} ms  p95 {ms(row.p95_ms)} ms  errors in window {row.errors}",
+            f"consecutive failures {row.consecutive_failures}",
+            f"last error: {row.error_detail or row.last_error or '-'}",
+            f"correlation id: {row.correlation_id or '-'}",
+            f"history: {sparkline(row.history, 40)}",
+        ]
+        self.app.push_screen(DetailScreen(f"Probe {row.name}", "\n".join(lines)))
+
+
+def _error_text(row: ProbeRow) -> str:
+    if not row.last_error:
+        return ""
+    corr = f" [{row.correlation_id[:8]}]" if row.correlation_id else ""
+    return f"{row.last_error}{corr}"
