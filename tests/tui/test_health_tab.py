@@ -153,3 +153,34 @@ async def test_bad_credentials_show_a_message_and_the_app_keeps_running(sim: Sim
         assert "wrong-secret" not in str(banner.render())
         await pilot.press("question_mark")  # still responsive
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_polling_waits_while_a_dialog_is_open(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _all_healthy(app))
+        tab = app.query_one("#health-tab")
+        tab.monitor.interval = 5
+        tab._schedule(0.1)  # a run is due almost at once...
+        await pilot.press("question_mark")  # ...but a dialog is open
+        runs = tab.monitor.runs
+        await pilot.pause(0.6)
+        assert tab.monitor.runs == runs
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: tab.monitor.runs > runs)
+
+
+async def test_palette_lists_registry_actions(sim: SimServer, tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _all_healthy(app))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"pause")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.query_one("#health-tab").monitor.paused

@@ -150,7 +150,11 @@ class HealthTab(FeatureTab):
     def on_rows_ready(self, message: RowsReady) -> None:
         self._last_run = datetime.now(UTC)
         self._last_duration = message.duration_s
-        changed = {r.name for r in message.rows if self._last_status.get(r.name) not in (None, str(r.status))}
+        changed = {
+            r.name
+            for r in message.rows
+            if self._last_status.get(r.name) not in (None, "unknown", str(r.status))
+        }
         self._render_rows(message.rows, changed)
         self._tick()
 
