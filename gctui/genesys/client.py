@@ -63,7 +63,17 @@ class GenesysClient:
             follow_redirects=False,
         )
         self._sleep = sleep
-        self.tokens = TokenManager(options, self.http, clock)
+        # The token request gets its own small connection pool: in a 401 storm it must not
+        # queue behind every API request waiting for one of the shared connections.
+        self._login_http = self.http
+        if transport is None:
+            self._login_http = httpx.AsyncClient(
+                transport=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=2), retries=0),
+                timeout=httpx.Timeout(options.request_timeout, connect=options.connect_timeout),
+                headers={"User-Agent": options.user_agent, "Accept": "application/json"},
+                follow_redirects=False,
+            )
+        self.tokens = TokenManager(options, self._login_http, clock)
         self.governor = RateGovernor(
             options.rate_limit_fallback,
             options.rate_limit_window,
@@ -82,6 +92,8 @@ class GenesysClient:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+        if self._login_http is not self.http:
+            await self._login_http.aclose()
 
     # -- limits -------------------------------------------------------------------------------
 
@@ -217,6 +229,15 @@ class GenesysClient:
                 if n_429 >= max_retries:
                     raise err
                 self.governor.on_429(retry_after, err.limit, n_429)
+                lim = err.limit
+                if (
+                    lim is not None
+                    and lim.key == opts.rate_limit_key
+                    and lim.value is not None
+                    and lim.value < self.governor.limit
+                ):
+                    # The server enforces less than we were told: pace to what it enforces.
+                    self.governor.set_limit(lim.value, "429 body")
                 n_429 += 1
                 continue
             if status >= 500 and status != 501 and idempotent and n_5xx < max_retries:

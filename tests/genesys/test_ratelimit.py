@@ -116,3 +116,15 @@ async def test_bulk_work_leaves_room_for_interactive_requests() -> None:
     slot = await asyncio.wait_for(gov.acquire(), 0.1)  # an interactive request still goes
     gov.complete(slot)
     assert gov.status().state == "pacing" or gov.status().used == 20
+
+
+async def test_a_lower_limit_named_in_a_429_becomes_the_pace(client: GenesysClient, mock: respx.MockRouter) -> None:
+    hidden = {**LIMIT, "value": 60}
+    body = error_body(429, "too.many.requests.retry.after", "Rate limit exceeded", limit=hidden)
+    mock.get(ORG).side_effect = [
+        httpx.Response(429, json=body, headers={"Retry-After": "0"}),
+        httpx.Response(200, json={"id": "o", "name": "A"}),
+    ]
+    await client.get_json("/api/v2/organizations/me")
+    status = client.governor.status()
+    assert status.limit == 60 and status.source == "429 body"
