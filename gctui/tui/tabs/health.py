@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -77,6 +78,7 @@ class HealthTab(FeatureTab):
         self._last_status: dict[str, str] = {}
         self._last_run: datetime | None = None
         self._last_duration: float | None = None
+        self._shown: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("waiting for the org…", id="health-line")
@@ -208,13 +210,21 @@ class HealthTab(FeatureTab):
         view = self.data_view()
         if view.filter.active:
             parts.append(f"{view.shown} of {view.total} shown, filter {view.filter.describe()}")
-        line.update(" · ".join(parts))
+        self._set(line, " · ".join(parts))
         if self.session is not None:
             kind = "access token" if self.session.options.access_token else "client credentials"
-            self.query_one("#token-panel", Static).update(
-                token_panel(self.session.client.tokens.status(), kind)
+            tokens = self.session.client.tokens.status()
+            self._set(self.query_one("#token-panel", Static), token_panel(tokens, kind))
+            self._set(
+                self.query_one("#rate-panel", Static), rate_panel(self.session.client.governor.status())
             )
-            self.query_one("#rate-panel", Static).update(rate_panel(self.session.client.governor.status()))
+
+    def _set(self, widget: Static, content: str | Text) -> None:
+        """Update a Static only when what it shows changed: a tick costs no redraw (slow links)."""
+        key = (content.plain, tuple(content.spans)) if isinstance(content, Text) else content
+        if self._shown.get(widget.id or "") != key:
+            self._shown[widget.id or ""] = key
+            widget.update(content)
 
     def filter_changed(self, view: DataView) -> None:
         self._tick()
