@@ -23,6 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gctui",
         description="Keyboard-driven console for Genesys Cloud CX integration engineers.",
+        epilog=(
+            "Without a COMMAND, gctui opens the console for the configured org; `gctui --demo` opens it "
+            "against the embedded simulated org. Exit codes: 0 ok, 1 a check failed, 2 usage or config "
+            "error. Global flags go before the command."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"gctui {__version__}")
     parser.add_argument("--config", metavar="FILE", help="config file (default: platform config dir)")
