@@ -38,6 +38,9 @@ def run_check(args: argparse.Namespace) -> int:
     from gctui.cli.profile import open_profile
 
     with open_profile(args) as profile:
+        from gctui.tui.actions import check_keymap
+
+        check_keymap(profile.keys)  # the console would refuse them: so does the check
         report = asyncio.run(_check(profile))
     if args.json:
         print(json.dumps(report, indent=2))

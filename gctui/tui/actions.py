@@ -72,3 +72,13 @@ def find_command(word: str, scopes: Iterable[str]) -> ActionSpec | None:
         if a.scope in allowed and word in (a.command, a.id):
             return a
     return None
+
+
+def check_keymap(keymap: Mapping[str, str]) -> None:
+    """Refuse a [keys] table that names an action that does not exist (exit 2, nothing runs)."""
+    unknown = unknown_ids(keymap)
+    if unknown:
+        from gctui.cli.errors import EXIT_USAGE, CliError
+
+        valid = ", ".join(a.id for a in ACTIONS)
+        raise CliError(f"[keys]: unknown action id {', '.join(unknown)}; valid ids: {valid}", EXIT_USAGE)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from gctui.cli.errors import EXIT_USAGE, CliError
-
 
 def launch(args: argparse.Namespace) -> int:
     from gctui.config import load, load_settings, overrides_from_args
@@ -24,10 +22,7 @@ def launch(args: argparse.Namespace) -> int:
         keymap = dict(profile.keys)
         read_only = profile.options.read_only
         source = StaticSource(profile)
-    unknown = actions.unknown_ids(keymap)
-    if unknown:
-        valid = ", ".join(a.id for a in actions.ACTIONS)
-        raise CliError(f"[keys]: unknown action id {', '.join(unknown)}; valid ids: {valid}", EXIT_USAGE)
+    actions.check_keymap(keymap)
 
     from gctui.tui.app import GctuiApp
 

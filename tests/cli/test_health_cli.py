@@ -97,11 +97,11 @@ def test_a_critical_probe_exits_1_and_shows_the_error(
     assert run(config, "--once") == 1
     out, err = capsys.readouterr()
     (flows,) = [line for line in out.splitlines() if line.startswith("flows ")]
-    assert "critical" in flows and "503 service.unavailable (ctx-503)" in flows
+    assert "degraded" in flows and "503 service.unavailable (ctx-503)" in flows
     assert_no_secret(out + err)
     # The [health] alert_webhook was told before the command exited.
     (hook,) = [c.request for c in org.router.calls if str(c.request.url) == WEBHOOK]
-    assert json.loads(hook.content) | {"probe": "flows", "new": "critical"} == json.loads(hook.content)
+    assert json.loads(hook.content) | {"probe": "flows", "new": "degraded"} == json.loads(hook.content)
 
 
 def test_json_document_shape_and_no_secrets(
@@ -112,13 +112,13 @@ def test_json_document_shape_and_no_secrets(
     out, err = capsys.readouterr()
     doc = json.loads(out)
     assert {"org", "region", "checkedAt", "probes", "token", "rateLimit"} <= set(doc)
-    assert doc["org"] == "Acme Support" and doc["region"] == "eu_west_1" and doc["status"] == "critical"
+    assert doc["org"] == "Acme Support" and doc["region"] == "eu_west_1" and doc["status"] == "degraded"
     assert doc["checkedAt"].endswith("Z")
     probes = {p["name"]: p for p in doc["probes"]}
     assert all(PROBE_KEYS <= set(p) for p in probes.values())
     assert probes["token"]["method"] == "HEAD" and probes["org"]["status"] == "healthy"
     assert probes["flows"] == probes["flows"] | {
-        "status": "critical",
+        "status": "degraded",
         "statusCode": 503,
         "errors": 1,
         "lastError": "503 service.unavailable",

@@ -50,7 +50,7 @@ async def test_metrics_served_on_loopback(org: FakeOrg, session: Session) -> Non
         _ = server.port  # stopped
 
     assert 'gctui_probe_status{probe="org"} 0.0' in text
-    assert 'gctui_probe_status{probe="flows"} 2.0' in text
+    assert 'gctui_probe_status{probe="flows"} 1.0' in text  # one 503: degraded
     assert 'gctui_probe_latency_ms{probe="org"}' in text
     assert 'gctui_probe_p95_ms{probe="org"}' in text
     assert 'gctui_probe_status_code{probe="flows"} 503.0' in text

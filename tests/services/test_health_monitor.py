@@ -96,7 +96,7 @@ async def test_latency_thresholds_use_the_probe_clock(org: FakeOrg, session: Ses
     assert rows["queues"].status is ProbeStatus.CRITICAL and rows["queues"].p95_ms == pytest.approx(3500)
 
 
-async def test_503_turns_critical_at_once_fires_one_transition_and_recovers(
+async def test_503s_degrade_then_turn_critical_and_recover(
     org: FakeOrg, session: Session
 ) -> None:
     monitor = HealthMonitor(session, default_probes())
@@ -122,8 +122,11 @@ async def test_503_turns_critical_at_once_fires_one_transition_and_recovers(
     assert flows.error_code == "service.unavailable" and "unavailable" in (flows.error_detail or "")
     assert flows.errors == 3 and flows.consecutive_failures == 3
     assert flows.history[0] is not None and flows.history[1:] == [None, None, None]
-    assert [(t.probe, t.old, t.new) for t in seen] == [("flows", ProbeStatus.HEALTHY, ProbeStatus.CRITICAL)]
-    assert seen[0].is_alert and seen[0].row.status is ProbeStatus.CRITICAL
+    assert [(t.probe, t.old, t.new) for t in seen] == [
+        ("flows", ProbeStatus.HEALTHY, ProbeStatus.DEGRADED),
+        ("flows", ProbeStatus.DEGRADED, ProbeStatus.CRITICAL),
+    ]
+    assert seen[1].is_alert and seen[1].row.status is ProbeStatus.CRITICAL
     assert len(org.calls("/api/v2/flows")) == 4  # retry=False: a 5xx is measured, not retried
 
     del org.handlers["/api/v2/flows"]
@@ -133,7 +136,8 @@ async def test_503_turns_critical_at_once_fires_one_transition_and_recovers(
     assert flows.errors == 3 and flows.last_error == "503 service.unavailable"  # still in the window
     assert flows.error_code is None and flows.error_detail is None
     assert [(t.old, t.new) for t in seen] == [
-        (ProbeStatus.HEALTHY, ProbeStatus.CRITICAL),
+        (ProbeStatus.HEALTHY, ProbeStatus.DEGRADED),
+        (ProbeStatus.DEGRADED, ProbeStatus.CRITICAL),
         (ProbeStatus.CRITICAL, ProbeStatus.HEALTHY),
     ]
     assert seen[-1].is_recovery
@@ -178,7 +182,7 @@ async def test_login_failure_fails_every_probe_without_sending_them(org: FakeOrg
     )
     monitor = HealthMonitor(session, default_probes())
     rows = await monitor.run_once()
-    assert {r.status for r in rows} == {ProbeStatus.DEGRADED}
+    assert {r.status for r in rows} == {ProbeStatus.CRITICAL}  # a failed login pages at once
     assert {r.last_error for r in rows} == {"login failed (invalid_client)"}
     assert org.requests == []  # nothing reached the API
     for row in rows:
@@ -260,7 +264,9 @@ async def test_scheduler_pause_resume_force_and_retime(org: FakeOrg, session: Se
 
 async def test_webhook_posted_on_alert_and_recovery_without_secrets(org: FakeOrg, session: Session) -> None:
     hook = org.router.post(WEBHOOK).mock(return_value=httpx.Response(200))
-    monitor = HealthMonitor(session, [ProbeSpec("flows", "GET", "/api/v2/flows")], webhook_url=WEBHOOK)
+    monitor = HealthMonitor(
+        session, [ProbeSpec("flows", "GET", "/api/v2/flows")], webhook_url=WEBHOOK, failures_critical=1
+    )
     await monitor.run_once()  # unknown -> healthy: not an alert
     org.handlers["/api/v2/flows"] = service_unavailable
     await monitor.run_once()
@@ -291,7 +297,9 @@ async def test_a_failing_webhook_is_an_event_not_a_crash(
         route.mock(side_effect=httpx.ConnectError("refused"))
     org.handlers["/api/v2/flows"] = service_unavailable
     events: list[HealthEvent] = []
-    monitor = HealthMonitor(session, [ProbeSpec("flows", "GET", "/api/v2/flows")], webhook_url=WEBHOOK)
+    monitor = HealthMonitor(
+        session, [ProbeSpec("flows", "GET", "/api/v2/flows")], webhook_url=WEBHOOK, failures_critical=1
+    )
     monitor.on_event.append(events.append)
     await monitor.run_once()
     await monitor.flush_alerts()

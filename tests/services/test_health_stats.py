@@ -52,13 +52,15 @@ def test_sparkline_scales_from_zero_and_marks_failures() -> None:
         (ProbeResult(ok=True, status_code=200, latency_ms=1000), 0, ProbeStatus.HEALTHY),
         (ProbeResult(ok=True, status_code=200, latency_ms=1001), 0, ProbeStatus.DEGRADED),
         (ProbeResult(ok=True, status_code=200, latency_ms=3001), 0, ProbeStatus.CRITICAL),
-        (ProbeResult(ok=False, status_code=503, kind="status"), 1, ProbeStatus.CRITICAL),
+        (ProbeResult(ok=False, status_code=503, kind="status"), 1, ProbeStatus.DEGRADED),
+        (ProbeResult(ok=False, status_code=503, kind="status"), 3, ProbeStatus.CRITICAL),
         (ProbeResult(ok=False, status_code=404, kind="status"), 1, ProbeStatus.CRITICAL),
         (ProbeResult(ok=False, kind="transport"), 1, ProbeStatus.DEGRADED),
         (ProbeResult(ok=False, kind="transport"), 2, ProbeStatus.DEGRADED),
         (ProbeResult(ok=False, kind="transport"), 3, ProbeStatus.CRITICAL),
         (ProbeResult(ok=False, status_code=429, kind="rate_limited"), 1, ProbeStatus.DEGRADED),
-        (ProbeResult(ok=False, kind="auth"), 3, ProbeStatus.CRITICAL),
+        (ProbeResult(ok=False, kind="auth"), 1, ProbeStatus.CRITICAL),
+        (ProbeResult(ok=False, status_code=403, kind="auth"), 1, ProbeStatus.CRITICAL),
     ],
 )
 def test_classify(result: ProbeResult | None, streak: int, expected: ProbeStatus) -> None:

@@ -53,12 +53,12 @@ async def test_history_survives_a_new_monitor(org: FakeOrg, session: Session, tm
     assert path.exists()
 
     with HistoryStore(path, scope="prod") as store:
-        restarted = HealthMonitor(session, default_probes(), store=store, window=3)
+        restarted = HealthMonitor(session, default_probes(), store=store, window=3, failures_critical=10)
         after = {r.name: r for r in restarted.rows()}
         assert after["org"].history == before["org"].history and len(after["org"].history) == 3
         assert after["org"].p95_ms == before["org"].p95_ms is not None
         flows = after["flows"]
-        assert flows.status is ProbeStatus.CRITICAL and flows.consecutive_failures == 2
+        assert flows.status is ProbeStatus.DEGRADED and flows.consecutive_failures == 2
         assert (flows.errors, flows.last_error, flows.correlation_id) == (
             2,
             "503 service.unavailable",

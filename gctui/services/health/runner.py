@@ -116,7 +116,7 @@ def failure_from(exc: BaseException, latency_ms: float) -> ProbeResult:
             ok=False,
             status_code=exc.status,
             latency_ms=latency_ms,
-            kind="rate_limited" if exc.status == 429 else "status",
+            kind="rate_limited" if exc.status == 429 else "auth" if exc.status in (401, 403) else "status",
             error=short,
             error_code=exc.code,
             detail=str(exc),

@@ -63,14 +63,19 @@ def classify(
     """The status a probe gets after ``result`` (None: never run).
 
     - never run, or could not run this time: unknown;
-    - ``failures_critical`` failures in a row: critical;
-    - an unexpected HTTP status (5xx, 4xx, an unexpected 2xx): critical at once;
-    - a dropped connection, a timeout, a 429 or a failed login: degraded until the threshold;
+    - a failed login, 401 or 403: critical at once (nothing works until someone fixes it);
+    - an unexpected non-5xx status (a 404, a 400, an unexpected 2xx): critical at once;
+    - a 5xx, a dropped connection, a timeout or a 429: degraded, critical once there have been
+      ``failures_critical`` failures in a row (one blip does not page anyone);
     - a pass slower than ``critical_ms``: critical; slower than ``degraded_ms``: degraded."""
     if result is None or result.ok is None:
         return ProbeStatus.UNKNOWN
     if not result.ok:
-        if consecutive_failures >= failures_critical or result.kind == "status":
+        if result.kind == "auth":
+            return ProbeStatus.CRITICAL
+        if result.kind == "status" and (result.status_code or 0) < 500:
+            return ProbeStatus.CRITICAL
+        if consecutive_failures >= failures_critical:
             return ProbeStatus.CRITICAL
         return ProbeStatus.DEGRADED
     latency = result.latency_ms or 0.0
