@@ -20,6 +20,7 @@ from gctui.genesys.errors import AuthError, CircuitOpenError, ConfigurationError
 from gctui.genesys.models.org import TokenResponse
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.secrets import Secret
+from gctui.genesys.transport import link_reason
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a password
 
@@ -205,8 +206,9 @@ class TokenManager:
                 data={"grant_type": "client_credentials"},
             )
         except httpx.HTTPError as exc:
-            kind = "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
-            raise self._fail(f"cannot reach {self.token_url} ({kind})") from None
+            raise self._fail(
+                f"cannot reach {self.token_url} ({link_reason(exc)})", unreachable=True
+            ) from None
         if resp.status_code != 200:
             raise self._fail(_login_error_text(resp), status=resp.status_code, body=resp)
         try:
@@ -224,12 +226,13 @@ class TokenManager:
         return token
 
     def _fail(
-        self, message: str, *, status: int | None = None, body: httpx.Response | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body: httpx.Response | None = None,
+        unreachable: bool = False,
     ) -> AuthError:
-        self.failures += 1
-        self.last_outcome = "failed"
-        self.last_error = message
-        self.breaker.record_failure()
         code = None
         if body is not None:
             try:
@@ -237,7 +240,13 @@ class TokenManager:
                 code = data.get("error") or data.get("code") if isinstance(data, dict) else None
             except ValueError:
                 code = None
-        return AuthError(f"login failed: {message}", status=status, error_code=code)
+        if code == "invalid_client" or status == 401:
+            message += "; check the client id and secret"
+        self.failures += 1
+        self.last_outcome = "failed"
+        self.last_error = message
+        self.breaker.record_failure()
+        return AuthError(f"login failed: {message}", status=status, error_code=code, unreachable=unreachable)
 
     def status(self) -> TokenStatus:
         now = self._clock()

@@ -15,6 +15,7 @@ from gctui.genesys.auth import TokenManager
 from gctui.genesys.errors import (
     ApiError,
     AuthenticationError,
+    AuthError,
     DecodeError,
     LimitHit,
     RateLimitedError,
@@ -24,7 +25,7 @@ from gctui.genesys.errors import (
 )
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.ratelimit import RateGovernor
-from gctui.genesys.transport import SAFE_METHODS, ReadOnlyTransport, is_read_request
+from gctui.genesys.transport import SAFE_METHODS, ReadOnlyTransport, is_read_request, link_reason
 
 M = TypeVar("M", bound=BaseModel)
 Params = Mapping[str, Any] | None
@@ -83,6 +84,10 @@ class GenesysClient:
         )
         self._limits: asyncio.Future[None] | None = None
         self.requests_sent = 0
+        # Why the last request got no HTTP answer at all (None once anything answers again).
+        self.link_error: str | None = None
+        self.link_down_since: float | None = None
+        self._clock = clock
 
     async def __aenter__(self) -> GenesysClient:
         return self
@@ -148,17 +153,22 @@ class GenesysClient:
         request_timeout: float | None = None,
         bulk: bool = False,
         retry: bool = True,
+        on_sent: Callable[[], None] | None = None,
     ) -> httpx.Response:
         """Send one API request with auth, pacing and the retry rules; raise on non-2xx.
 
         ``retry=False`` (health probes) reports the first 5xx, 429 or dropped link as it is
-        instead of retrying it away; a 401 still gets its one fresh-token retry."""
+        instead of retrying it away; a 401 still gets its one fresh-token retry. ``on_sent`` is
+        called each time the request actually leaves (after any wait for a token or for the rate
+        budget), so a caller timing the API does not count our own pacing as latency."""
         method = method.upper()
         if self.read_only and not is_read_request(method, path.split("?", 1)[0]):
             raise ReadOnlyError(f"read-only mode: {method} {path} was not sent")
         if self._limits is None or not self._limits.done():
             await self.ensure_limits()
-        return await self._send(method, path, params, json, request_timeout, bulk=bulk, retry=retry)
+        return await self._send(
+            method, path, params, json, request_timeout, bulk=bulk, retry=retry, on_sent=on_sent
+        )
 
     async def _send(
         self,
@@ -170,6 +180,7 @@ class GenesysClient:
         *,
         bulk: bool,
         retry: bool = True,
+        on_sent: Callable[[], None] | None = None,
     ) -> httpx.Response:
         opts = self.options
         max_retries = opts.max_retries if retry else 0
@@ -177,10 +188,17 @@ class GenesysClient:
         auth_retried = False
         n_429 = n_5xx = n_net = 0
         while True:
-            token = await self.tokens.get_token()
+            try:
+                token = await self.tokens.get_token()
+            except AuthError as exc:
+                if exc.unreachable:
+                    self._link_down(exc.message.removeprefix("login failed: "))
+                raise
             slot = await self.governor.acquire(bulk=bulk)
             try:
                 self.requests_sent += 1
+                if on_sent is not None:
+                    on_sent()
                 resp = await self.http.request(
                     method,
                     path,
@@ -197,9 +215,12 @@ class GenesysClient:
                     await self._backoff(n_net, None)
                     n_net += 1
                     continue
-                raise _transport_error(exc, method, path, sent) from None
+                failure = _transport_error(exc, method, path, sent)
+                self._link_down(failure.message.split(": ", 1)[-1])
+                raise failure from None
             finally:
                 self.governor.complete(slot)
+            self.link_error = self.link_down_since = None
             status = resp.status_code
             if status == 401:
                 if not auth_retried and not self.tokens.static:
@@ -248,6 +269,11 @@ class GenesysClient:
                 raise _api_error(resp, method, path)
             self.tokens.record_api_success()
             return resp
+
+    def _link_down(self, reason: str) -> None:
+        if self.link_error is None:
+            self.link_down_since = self._clock()
+        self.link_error = reason
 
     async def _backoff(self, attempt: int, retry_after: float | None) -> None:
         if retry_after is not None and retry_after <= self.options.retry_after_ceiling:
@@ -370,5 +396,12 @@ def _transport_error(exc: httpx.HTTPError, method: str, path: str, sent: bool) -
         httpx.ReadError: "connection reset while reading",
     }
     kind = kinds.get(type(exc), type(exc).__name__)
+    try:
+        url = exc.request.url
+        host = f" to {url.host}:{url.port}" if url.port else f" to {url.host}"
+    except RuntimeError:
+        host = ""
+    if isinstance(exc, httpx.ConnectError):
+        kind = f"cannot connect{host} ({link_reason(exc)})"
     tail = "; it may or may not have been applied" if sent and method not in SAFE_METHODS else ""
     return TransportError(f"{method} {path}: {kind}{tail}", method=method, path=path, maybe_applied=sent)

@@ -61,10 +61,19 @@ class TransportError(GenesysError):
 class AuthError(GenesysError):
     """Getting a token failed (bad credentials, login host down, token endpoint throttled)."""
 
-    def __init__(self, message: str, *, status: int | None = None, error_code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_code: str | None = None,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.error_code = error_code
+        # The login host did not answer at all (the link is down), as opposed to saying no.
+        self.unreachable = unreachable
 
 
 class CircuitOpenError(AuthError):

@@ -45,3 +45,14 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def link_reason(exc: httpx.HTTPError) -> str:
+    """'connection refused', 'timed out', … from an httpx error, without request details."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    text = str(exc).strip()
+    if "] " in text:  # "[Errno 111] Connection refused"
+        text = text.split("] ", 1)[1]
+    text = text.split("\n", 1)[0][:80]
+    return text.lower() or type(exc).__name__

@@ -4,6 +4,7 @@ worker; every network call happens in workers through the one shared Session."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from textual import work
@@ -11,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from gctui.cli.format import duration
 from gctui.config import ResolvedProfile
 from gctui.genesys.session import Session
 from gctui.tui import actions
@@ -67,6 +69,8 @@ class GctuiApp(App[int]):
         self.profile: ResolvedProfile | None = None
         self._keymap = keymap or {}
         self._header = HeaderState(read_only=read_only, org=f"{source.label}: connecting…")
+        self._open_error: str | None = None
+        self._banner: str | None = None
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -94,10 +98,11 @@ class GctuiApp(App[int]):
 
     @work(group="connect", exclusive=True, exit_on_error=False)
     async def connect(self) -> None:
-        """Open the org (may start the simulator), then learn its name; retry until it works."""
+        """Open the org (may start the simulator), then learn its name; retry until it works.
+        What goes wrong meanwhile is read from the session's state by the header tick."""
         try:
             profile = await asyncio.to_thread(self.source.open)
-        except Exception as exc:  # the demo could not start; config was validated before
+        except Exception as exc:  # the demo could not start; a config was validated before
             self.post_message(ConnectionProblem(f"cannot open {self.source.label}: {exc}"))
             return
         session = Session.create(profile.options)
@@ -109,16 +114,13 @@ class GctuiApp(App[int]):
             try:
                 org = await session.api.organization()
             except CircuitOpenError as exc:
-                self.post_message(ConnectionProblem(f"{exc}"))
                 await asyncio.sleep(max(1.0, exc.retry_in))
                 continue
-            except GenesysError as exc:
-                self.post_message(ConnectionProblem(f"{exc} — retrying in {delay:.0f}s"))
+            except GenesysError:
                 await asyncio.sleep(delay)
                 delay = min(60.0, delay * 2)
                 continue
             self.post_message(OrgKnown(org.name))
-            self.post_message(ConnectionProblem(None))
             return
 
     def on_connected(self, message: Connected) -> None:
@@ -127,7 +129,7 @@ class GctuiApp(App[int]):
         opts = message.profile.options
         self.read_only = opts.read_only
         self._header = HeaderState(
-            org=f"{message.profile.name}: signing in…",
+            org=message.profile.name,
             region=_region_label(message.profile),
             read_only=opts.read_only,
             production=message.profile.production,
@@ -141,23 +143,49 @@ class GctuiApp(App[int]):
         self._tick_header()
 
     def on_connection_problem(self, message: ConnectionProblem) -> None:
-        banner = self.query_one("#connection", Static)
-        banner.set_class(message.text is not None, "shown")
-        banner.update(message.text or "")
-        self._header = _replace(self._header, problem="offline" if message.text else None)
+        self._open_error = message.text
         self._tick_header()
+
+    def _problem(self) -> tuple[str | None, str | None]:
+        """(header word, banner line) for what is wrong with the link or the login now."""
+        if self._open_error:
+            return "offline", self._open_error
+        if self.session is None:
+            return None, None
+        client = self.session.client
+        tok = client.tokens.status()
+        if client.link_error is not None:
+            since = time.monotonic() - (client.link_down_since or time.monotonic())
+            return "offline", (
+                f"Link down for {duration(since)}: {client.link_error}. Retrying; the rows show "
+                "the last answers."
+            )
+        if str(tok.breaker) != "closed":
+            return "login blocked", (
+                f"Login failed {tok.consecutive_failures} times ({tok.last_error}); next try in "
+                f"{duration(tok.breaker_retry_in)}."
+            )
+        if tok.last_outcome in ("failed", "rejected by API"):
+            return "login failed", f"{tok.last_error}. Retrying."
+        return None, None
 
     def _tick_header(self) -> None:
         state = self._header
+        problem, banner_text = self._problem()
         if self.session is not None:
             tok = self.session.client.tokens.status()
             bud = self.session.client.governor.status()
-            token, token_warn = token_text(tok.expires_in, tok.static, str(tok.breaker), tok.has_token)
+            token, token_warn = token_text(tok.expires_in, tok.static, tok.has_token)
             budget, budget_warn = budget_text(bud.used, bud.in_flight, bud.limit, bud.throttled, bud.held_for)
             state = _replace(
                 state, token=token, token_warn=token_warn, budget=budget, budget_warn=budget_warn
             )
-        self.query_one(StatusHeader).show(state)
+        self.query_one(StatusHeader).show(_replace(state, problem=problem))
+        banner = self.query_one("#connection", Static)
+        if banner_text != self._banner:
+            self._banner = banner_text
+            banner.set_class(banner_text is not None, "shown")
+            banner.update(banner_text or "")
 
     # -- registry-driven actions --------------------------------------------------------------
 

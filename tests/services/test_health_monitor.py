@@ -156,7 +156,7 @@ async def test_dropped_connections_degrade_then_turn_critical(org: FakeOrg, sess
         (row,) = await monitor.run_once()
         statuses.append(row.status)
     assert statuses == [ProbeStatus.DEGRADED, ProbeStatus.DEGRADED, ProbeStatus.CRITICAL]
-    assert row.last_error == "cannot connect" and row.error_code == "connect"
+    assert row.last_error.startswith("cannot connect to api.mypurecloud.ie") and row.error_code == "connect"
     assert row.consecutive_failures == 3
     assert row.errors == 2 and len(row.history) == 2  # window of two runs
     assert monitor.errors_total() == {"actions": 3}

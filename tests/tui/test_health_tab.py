@@ -145,7 +145,8 @@ async def test_bad_credentials_show_a_message_and_the_app_keeps_running(sim: Sim
     async with app.run_test(size=(80, 24)) as pilot:
         banner = app.query_one("#connection")
         await wait_for(pilot, lambda: "invalid_client" in str(banner.render()))
-        assert app.query_one(StatusHeader).state.problem == "offline"
+        assert app.query_one(StatusHeader).state.problem in ("login failed", "login blocked")
+        assert "check the client id and secret" in str(banner.render())
         await wait_for(pilot, lambda: app.query_one("#health-tab").monitor.runs >= 1)
         await pilot.pause(0.1)
         row = cells(app, "org")
@@ -184,3 +185,20 @@ async def test_palette_lists_registry_actions(sim: SimServer, tmp_path: Path) ->
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert app.query_one("#health-tab").monitor.paused
+
+
+async def test_a_dropped_link_is_said_plainly_and_recovers(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _all_healthy(app))
+        sim.control.script_fault("*", "/api/v2/*", status="drop", count=1000)
+        await pilot.press("space")
+        banner = app.query_one("#connection")
+        await wait_for(pilot, lambda: "Link down" in str(banner.render()))
+        assert "connection dropped" in str(banner.render())
+        assert app.query_one(StatusHeader).state.problem == "offline"
+        sim.control.clear_faults()
+        await wait_for(pilot, lambda: not app.query_one("#health-tab").monitor.running)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.query_one(StatusHeader).state.problem is None)
+        await wait_for(pilot, lambda: not app.query_one("#connection").has_class("shown"))

@@ -303,7 +303,7 @@ class HealthMonitor:
                 transition = self._apply(state, result, run_at)
                 if transition is not None:
                     transitions.append(transition)
-            self._record(run_at)
+            await self._record(run_at)
             self._capture_session_status()
         finally:
             self._running = False
@@ -312,7 +312,7 @@ class HealthMonitor:
             self.last_duration = self._last_finished - started
             self.runs += 1
         rows = self.rows()
-        self._prune()
+        await asyncio.to_thread(self._prune)  # sqlite off the event loop: no frame waits on disk
         self._notify(self.on_rows, rows)
         for transition in transitions:
             self._notify(self.on_transition, transition)
@@ -398,11 +398,11 @@ class HealthMonitor:
         return state
 
     # ------------------------------------------------------------------------------ side effects
-    def _record(self, run_at: datetime) -> None:
+    async def _record(self, run_at: datetime) -> None:
         if self.store is None:
             return
         try:
-            self.store.record([s.row for s in self._states], run_at)
+            await asyncio.to_thread(self.store.record, self.rows(), run_at)
         except sqlite3.Error as exc:
             self._event("warning", f"health history not saved: {exc}")
 

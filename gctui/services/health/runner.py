@@ -76,21 +76,32 @@ class ProbeRunner:
     async def run(self, spec: ProbeSpec) -> ProbeResult:
         """Send ``spec`` once. Never raises (except cancellation)."""
         body = _substitute(spec.body, self.queue_id) if spec.body is not None else None
-        started = self.clock()
+        # Latency is timed from when the request leaves, not from when it was queued: a wait
+        # for the rate budget is our own pacing, not the API being slow.
+        sent = [self.clock()]
+
+        def mark_sent() -> None:
+            sent[0] = self.clock()
+
         try:
             resp = await self.client.request(
-                spec.method, spec.path, json=body, retry=False, request_timeout=self.timeout
+                spec.method,
+                spec.path,
+                json=body,
+                retry=False,
+                request_timeout=self.timeout,
+                on_sent=mark_sent,
             )
         except ApiError as exc:
-            ms = (self.clock() - started) * 1000
+            ms = (self.clock() - sent[0]) * 1000
             if exc.status in spec.expect_status:
                 return ProbeResult(ok=True, status_code=exc.status, latency_ms=ms)
             if spec.needs_queue_id and exc.status in (400, 404):
                 self.queue_id = None  # the queue may be gone: look another one up next time
             return failure_from(exc, ms)
         except Exception as exc:
-            return failure_from(exc, (self.clock() - started) * 1000)
-        ms = (self.clock() - started) * 1000
+            return failure_from(exc, (self.clock() - sent[0]) * 1000)
+        ms = (self.clock() - sent[0]) * 1000
         if resp.status_code not in spec.expect_status:
             return ProbeResult(
                 ok=False,

@@ -23,9 +23,7 @@ class HeaderState:
     problem: str | None = None
 
 
-def token_text(expires_in: float | None, static: bool, breaker: str, has_token: bool) -> tuple[str, bool]:
-    if breaker != "closed":
-        return f"auth {breaker}", True
+def token_text(expires_in: float | None, static: bool, has_token: bool) -> tuple[str, bool]:
     if not has_token:
         return "token -", False
     if static or expires_in is None:
