@@ -86,7 +86,8 @@ def _open_store(args: argparse.Namespace, profile: ResolvedProfile) -> HistorySt
 
     path = Path(args.history).expanduser() if args.history else default_history_path()
     try:
-        return HistoryStore(path, scope=history_scope(profile.name, profile.options.region.api_base))
+        opts = profile.options
+        return HistoryStore(path, scope=history_scope(profile.name, opts.region.api_base, opts.client_id))
     except (OSError, sqlite3.Error) as exc:
         if args.history:
             raise CliError(f"cannot open history file {path}: {exc}") from None

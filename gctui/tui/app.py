@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -14,9 +14,8 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from gctui.cli.format import duration
 from gctui.config import ResolvedProfile
-from gctui.genesys.session import Session
 from gctui.tui import actions
-from gctui.tui.export import default_export_dir, export_rows
+from gctui.tui.export import default_export_dir, export_records, export_rows
 from gctui.tui.palette import ActionsProvider
 from gctui.tui.source import ProfileSource
 from gctui.tui.tabs import TABS, FeatureTab
@@ -24,6 +23,9 @@ from gctui.tui.widgets.dataview import DataView
 from gctui.tui.widgets.header import HeaderState, StatusHeader, budget_text, token_text
 from gctui.tui.widgets.help import HelpScreen
 from gctui.tui.widgets.prompt import PromptBar
+
+if TYPE_CHECKING:
+    from gctui.genesys.session import Session
 
 
 class Connected(Message):
@@ -49,7 +51,8 @@ class GctuiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "gctui"
     BINDINGS = actions.bindings(actions.APP)
-    COMMANDS = App.COMMANDS | {ActionsProvider}
+    # Only the registry's actions: Textual's own (theme, screenshot, maximize…) are not ours.
+    COMMANDS = {ActionsProvider}
 
     def __init__(
         self,
@@ -89,7 +92,8 @@ class GctuiApp(App[int]):
             self.set_keymap(self._keymap)
         self.query_one(StatusHeader).show(self._header)
         self.set_interval(1.0, self._tick_header)
-        self.connect()
+        # Draw first: the org (and the simulator, with --demo) is opened after the first frame.
+        self.call_after_refresh(self.connect)
         view = self.current_view()
         if view is not None:
             view.focus()
@@ -105,6 +109,8 @@ class GctuiApp(App[int]):
         except Exception as exc:  # the demo could not start; a config was validated before
             self.post_message(ConnectionProblem(f"cannot open {self.source.label}: {exc}"))
             return
+        from gctui.genesys.session import Session
+
         session = Session.create(profile.options)
         self.post_message(Connected(profile, session))
         from gctui.genesys.errors import CircuitOpenError, GenesysError
@@ -225,25 +231,32 @@ class GctuiApp(App[int]):
                 view.focus()
 
     def action_help(self) -> None:
-        """Every key of the focused screen: the registry's actions first (with rebinds
-        applied), then the focused widget's own navigation keys."""
+        """Every key of the focused screen: the registry's actions (with rebinds applied), the
+        `:` commands, then the table's own navigation keys."""
         from textual.binding import Binding
 
         rows: list[tuple[str, str, str]] = []
         scopes = self.active_scopes()
-        for spec in actions.ACTIONS:
-            if spec.scope not in scopes or (self.read_only and spec.write):
-                continue
+        specs = [a for a in actions.ACTIONS if a.scope in scopes and not (self.read_only and a.write)]
+        for spec in specs:
             keys = self._keymap.get(spec.id, spec.key)
             shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
             rows.append((shown, spec.description, spec.id))
+        for spec in specs:
+            if spec.command:
+                usage = {"filter": " TEXT", "interval": " SECONDS", "export": " csv|json"}.get(
+                    spec.command, ""
+                )
+                rows.append((f":{spec.command}{usage}", spec.description, "command"))
         known = {r[1] for r in rows}
-        for active in self.screen.active_bindings.values():
-            b = active.binding
-            if b.id in {a.id for a in actions.ACTIONS} or not b.description or b.description in known:
+        view = self.current_view()
+        table_keys = view._bindings.key_to_bindings if view is not None else {}
+        for key, bound in table_keys.items():
+            b = bound[0]
+            if not b.description or b.description in known or key.startswith("super+"):
                 continue
             known.add(b.description)
-            rows.append((self.get_key_display(b), b.description, "navigation"))
+            rows.append((self.get_key_display(b), b.description, "table"))
         tab = self.active_tab()
         self.push_screen(HelpScreen(tab.title if tab else "gctui", rows))
 
@@ -272,14 +285,14 @@ class GctuiApp(App[int]):
 
     async def on_prompt_bar_finished(self, message: PromptBar.Finished) -> None:
         view = self.current_view()
+        if view is not None:
+            view.focus()  # first: a command then runs with the table focused, as a key would
         if message.mode == "filter":
             if message.cancelled and view is not None:
                 view.apply_filter("")
                 self._filter_changed(view)
         elif not message.cancelled and message.value.strip():
             await self.run_command(message.value)
-        if view is not None:
-            view.focus()
 
     def _filter_changed(self, view: DataView) -> None:
         tab = self.active_tab()
@@ -316,21 +329,26 @@ class GctuiApp(App[int]):
         tab = self.active_tab()
         if view is None or tab is None:
             return
-        rows = view.visible_plain_rows()
+        keys = view.visible_keys()
+        directory = self.export_dir or default_export_dir()
         try:
-            path = export_rows(
-                view.column_labels(),
-                rows,
-                fmt=fmt,
-                directory=self.export_dir or default_export_dir(),
-                stem=tab.scope,
-            )
+            records = tab.export_records(keys)
+            if records is not None:
+                path = export_records(records, fmt=fmt, directory=directory, stem=tab.scope)
+            else:
+                path = export_rows(
+                    view.column_labels(),
+                    view.visible_plain_rows(),
+                    fmt=fmt,
+                    directory=directory,
+                    stem=tab.scope,
+                )
         except OSError as exc:
             self.notify(f"export failed: {exc}", severity="error")
             return
-        hidden = view.total - len(rows)
+        hidden = view.total - len(keys)
         extra = f" ({hidden} hidden by the filter)" if hidden else ""
-        self.notify(f"exported {len(rows)} rows{extra} to {path}", title="Export")
+        self.notify(f"exported {len(keys)} rows{extra} to {path}", title="Export", timeout=8)
 
     def _fatal_error(self) -> None:
         """A bug, not an expected failure: no traceback with locals on screen (locals can hold

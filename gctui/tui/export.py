@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +15,33 @@ def _camel(label: str) -> str:
     if not words:
         return "column"
     return words[0].lower() + "".join(w[:1].upper() + w[1:].lower() for w in words[1:])
+
+
+def export_records(records: Sequence[Mapping[str, object]], *, fmt: str, directory: Path, stem: str) -> Path:
+    """Write typed records (stable camelCase keys, numbers as numbers, ISO-8601 UTC times)."""
+    columns = list(records[0]) if records else []
+    if fmt == "json":
+        return _write(directory, stem, fmt, json.dumps(list(records), indent=2, default=str) + "\n")
+    return export_rows(
+        columns, [[r.get(c) for c in columns] for r in records], fmt=fmt, directory=directory, stem=stem
+    )
+
+
+def _write(directory: Path, stem: str, fmt: str, text: str) -> Path:
+    path = _new_path(directory, stem, fmt)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _new_path(directory: Path, stem: str, fmt: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = directory / f"gctui-{stem}-{stamp}.{fmt}"
+    n = 1
+    while path.exists():
+        n += 1
+        path = directory / f"gctui-{stem}-{stamp}-{n}.{fmt}"
+    return path
 
 
 def export_rows(
@@ -28,13 +55,7 @@ def export_rows(
     """Write rows (already filtered, as shown) and return the file's path."""
     if fmt not in ("csv", "json"):
         raise ValueError(f"unknown export format {fmt!r}; use csv or json")
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"gctui-{stem}-{stamp}.{fmt}"
-    n = 1
-    while path.exists():
-        n += 1
-        path = directory / f"gctui-{stem}-{stamp}-{n}.{fmt}"
+    path = _new_path(directory, stem, fmt)
     if fmt == "csv":
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
@@ -48,12 +69,8 @@ def export_rows(
 
 
 def default_export_dir() -> Path:
-    """The current directory when writable (where the user ran gctui), else the data dir."""
-    import os
-
-    cwd = Path.cwd()
-    if os.access(cwd, os.W_OK):
-        return cwd
+    """``<platform data dir>/gctui/exports``: never litters the directory gctui was started in
+    (often a checkout); the toast shows the full path."""
     import platformdirs
 
     return platformdirs.user_data_path("gctui") / "exports"

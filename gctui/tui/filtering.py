@@ -6,7 +6,7 @@ An invalid regex falls back to a plain substring match, so typing `(` mid-word n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -25,7 +25,18 @@ class RowFilter:
         if not self.text:
             return ""
         kind = "text" if self.literal else "regex"
-        return f"{'not ' if self.inverted else ''}{kind} /{self.text}/"
+        return f"{'!' if self.inverted else ''}{self.text}" + (" as text" if kind == "text" else "")
+
+    def matches_any(self, cells: Iterable[str]) -> bool:
+        """A row matches when any one cell does, so ``^``/``$`` anchor to a cell."""
+        if not self.text:
+            return True
+        if self.pattern is not None:
+            hit = any(self.pattern.search(c) is not None for c in cells)
+        else:
+            needle = self.text.lower()
+            hit = any(needle in c.lower() for c in cells)
+        return hit != self.inverted
 
     def matches(self, haystack: str) -> bool:
         if not self.text:
@@ -51,7 +62,7 @@ def parse_filter(expr: str) -> RowFilter:
 
 def filter_rows(rows: list[list[str]], expr: str) -> list[list[str]]:
     rf = parse_filter(expr)
-    return [r for r in rows if rf.matches(" ".join(r))]
+    return [r for r in rows if rf.matches_any(r)]
 
 
 Matcher = Callable[[str], bool]

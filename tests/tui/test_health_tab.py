@@ -101,7 +101,16 @@ async def test_slash_filters_and_escape_clears(sim: SimServer, tmp_path: Path) -
         exported = list((tmp_path / "exports").glob("gctui-health-*.csv"))
         assert len(exported) == 1
         lines = exported[0].read_text().splitlines()
-        assert lines[0].startswith("Probe,Status") and len(lines) == 2 and lines[1].startswith("flows,")
+        assert lines[0].startswith("name,method,path,status,statusCode,latencyMs") and len(lines) == 2
+        assert lines[1].startswith("flows,GET,/api/v2/flows?pageSize=1,healthy,200,")
+        await pilot.press("E")
+        await pilot.pause()
+        import json
+
+        (doc_path,) = (tmp_path / "exports").glob("gctui-health-*.json")
+        (doc,) = json.loads(doc_path.read_text())
+        assert doc["name"] == "flows" and isinstance(doc["latencyMs"], (int, float))
+        assert doc["checkedAt"].endswith("Z") or "+00:00" in doc["checkedAt"]
         await pilot.press("slash", "exclamation_mark", "o", "r", "g", "enter")
         await pilot.pause()
         assert "org" not in _probe_names(app) and len(_probe_names(app)) == 6

@@ -3,7 +3,8 @@
 Plain Python on top of :mod:`gctui.genesys` (never Textual). The TUI's Health tab and the
 ``gctui health`` command are both thin views over :class:`HealthMonitor`::
 
-    store = HistoryStore(default_history_path(), history_scope(profile.name, profile.options.region.api_base))
+    scope = history_scope(profile.name, profile.options.region.api_base, profile.options.client_id)
+    store = HistoryStore(default_history_path(), scope)
     monitor = HealthMonitor.from_profile(session, profile, store=store)   # [health] probes, thresholds...
     monitor.on_transition.append(toast)      # plain callables, called on the event loop
     rows = await monitor.run_once()          # or: await monitor.start() ... await monitor.stop()

@@ -37,12 +37,13 @@ CREATE INDEX IF NOT EXISTS probe_runs_by_time ON probe_runs (run_at);
 """
 
 
-def history_scope(profile_name: str, api_base: str) -> str:
-    """The scope the CLI and the TUI both use for one org, so they share its history. The demo
-    org listens on a new port each run, so it has one scope of its own."""
+def history_scope(profile_name: str, api_base: str, client_id: str | None = None) -> str:
+    """The scope the CLI and the TUI both use for one org and OAuth client, so they share its
+    history (and a run with other credentials does not inherit its errors). The demo org listens
+    on a new port each run, so it has one scope of its own."""
     if profile_name == "demo":
         return "demo"
-    return f"{profile_name}@{api_base}"
+    return f"{profile_name}@{api_base}#{client_id or 'token'}"
 
 
 def default_history_path() -> Path:

@@ -23,6 +23,10 @@ class FeatureTab(Vertical):
         """The table `/` filters and `e` exports."""
         return None
 
+    def export_records(self, keys: list[str]) -> list[dict[str, object]] | None:
+        """Typed records for the rows ``keys`` (as filtered); None exports the cells as shown."""
+        return None
+
     def filter_changed(self, view: DataView) -> None:
         """The filter of ``view`` changed; update any 'N of M shown' text."""
 

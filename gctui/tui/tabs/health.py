@@ -6,6 +6,7 @@ skipped while paused or while a dialog is open. Rows are diffed in place (no ful
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,29 +20,31 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from gctui.cli.format import duration
-from gctui.services.health import HealthMonitor, ProbeRow, Transition, sparkline
 from gctui.tui import actions
 from gctui.tui.tabs.base import FeatureTab
 from gctui.tui.tabs.health_panels import ms, rate_panel, status_cell, token_panel
 from gctui.tui.widgets.dataview import Column, DataView
 
 if TYPE_CHECKING:
+    # The health service (and with it httpx and the API models) is imported when the org is
+    # attached, after the first frame: start-up stays close to a bare Textual app.
     from gctui.config import ResolvedProfile
     from gctui.genesys.session import Session
+    from gctui.services.health import HealthMonitor, ProbeRow, Transition
 
 COLUMNS = (
-    Column("probe", "Probe", 16),
+    Column("probe", "Probe", 10),
     Column("status", "Status", 8),
-    Column("latency", "ms", 5),
-    Column("p50", "p50", 5),
-    Column("p95", "p95", 5),
-    Column("spark", "History", 14),
+    Column("latency", "ms", 4),
+    Column("p50", "p50", 4),
+    Column("p95", "p95", 4),
+    Column("spark", "History", 12),
     Column("code", "Code", 4),
     Column("errors", "Err", 3),
-    Column("error", "Last error", 28),
+    Column("error", "Last error", 20, flex=True),
     Column("checked", "Checked", 8),
 )
-SPARK_WIDTH = 14
+SPARK_WIDTH = 12
 
 
 class RowsReady(Message):
@@ -51,10 +54,10 @@ class RowsReady(Message):
         self.duration_s = duration_s
 
 
-class ProbeAlert(Message):
-    def __init__(self, transition: Transition) -> None:
+class MonitorReady(Message):
+    def __init__(self, monitor: HealthMonitor) -> None:
         super().__init__()
-        self.transition = transition
+        self.monitor = monitor
 
 
 class HealthTab(FeatureTab):
@@ -79,6 +82,8 @@ class HealthTab(FeatureTab):
         self._last_run: datetime | None = None
         self._last_duration: float | None = None
         self._shown: dict[str, object] = {}
+        self._pending: list[Transition] = []
+        self._runs_seen = 0
 
     def compose(self) -> ComposeResult:
         yield Static("waiting for the org…", id="health-line")
@@ -100,21 +105,22 @@ class HealthTab(FeatureTab):
     # -- lifecycle ----------------------------------------------------------------------------
 
     def attach(self, session: Session, profile: ResolvedProfile) -> None:
-        from gctui.services.health import HistoryStore, default_history_path
-        from gctui.services.health.store import history_scope
-
         self.session = session
         self.profile = profile
-        path = getattr(self.app, "history_path", None) or default_history_path()
-        try:
-            store: HistoryStore | None = HistoryStore(
-                path, scope=history_scope(profile.name, profile.options.region.api_base)
-            )
-        except Exception as exc:  # a read-only home must not stop the dashboard
-            self.notify(f"probe history disabled: {exc}", severity="warning")
-            store = None
-        self.monitor = HealthMonitor.from_profile(session, profile, store=store)
-        self.monitor.on_transition.append(lambda t: self.post_message(ProbeAlert(t)))
+        self._build_monitor(session, profile)
+
+    @work(group="health-setup", exit_on_error=False)
+    async def _build_monitor(self, session: Session, profile: ResolvedProfile) -> None:
+        # Opening (and pruning) the history DB can take a while on a big file: not on the loop.
+        history_path = getattr(self.app, "history_path", None)
+        monitor, problem = await asyncio.to_thread(_make_monitor, session, profile, history_path)
+        if problem:
+            self.notify(problem, severity="warning")
+        self.post_message(MonitorReady(monitor))
+
+    def on_monitor_ready(self, message: MonitorReady) -> None:
+        self.monitor = message.monitor
+        self.monitor.on_transition.append(lambda t: self._pending.append(t))
         # Cached rows (from the history store) are drawn before the first fetch.
         self._render_rows(self.monitor.rows(), changed=set())
         self._schedule(0.0)
@@ -158,9 +164,41 @@ class HealthTab(FeatureTab):
             if self._last_status.get(r.name) not in (None, "unknown", str(r.status))
         }
         self._render_rows(message.rows, changed)
+        self._announce(self._pending, first=self._runs_seen == 0)
+        self._pending = []
+        self._runs_seen += 1
+        if self._runs_seen == 1:
+            import gc
+
+            gc.freeze()  # the start-up objects never need collecting: no 40 ms GC pause in a frame
         self._tick()
 
+    def _announce(self, transitions: list[Transition], *, first: bool) -> None:
+        """One toast per run (not one per probe), a bell only when something got worse."""
+        alerts = [t for t in transitions if t.is_alert]
+        # On the first run, recoveries against restored history are not news.
+        recovered = [] if first else [t for t in transitions if t.is_recovery]
+        if alerts:
+            self.app.bell()
+            parts = []
+            for level in ("critical", "degraded"):
+                names = [t.probe for t in alerts if str(t.new) == level]
+                if names:
+                    parts.append(f"{level}: {', '.join(names)}")
+            reason = _error_text(alerts[0].row) or "slow"
+            critical = any(str(t.new) == "critical" for t in alerts)
+            self.notify(
+                f"{' · '.join(parts)} ({reason})",
+                title="Probe alert",
+                severity="error" if critical else "warning",
+                timeout=6,
+            )
+        if recovered:
+            self.notify(f"recovered: {', '.join(t.probe for t in recovered)}", title="Probes", timeout=4)
+
     def _render_rows(self, rows: list[ProbeRow], changed: set[str]) -> None:
+        from gctui.services.health import sparkline
+
         table: dict[str, list[Any]] = {}
         for r in rows:
             table[r.name] = [
@@ -178,20 +216,6 @@ class HealthTab(FeatureTab):
             self._last_status[r.name] = str(r.status)
         self.data_view().set_rows(table)
 
-    def on_probe_alert(self, message: ProbeAlert) -> None:
-        t = message.transition
-        if t.is_alert:
-            self.app.bell()
-            severity = "error" if str(t.new) == "critical" else "warning"
-            self.notify(
-                f"{t.probe}: {t.old} → {t.new} ({_error_text(t.row) or 'slow'})",
-                title="Probe alert",
-                severity=severity,
-                timeout=8,
-            )
-        elif t.is_recovery:
-            self.notify(f"{t.probe} recovered ({t.old} → {t.new})", title="Probe")
-
     def _tick(self) -> None:
         monitor = self.monitor
         line = self.query_one("#health-line", Static)
@@ -207,9 +231,17 @@ class HealthTab(FeatureTab):
             parts.append("running…")
         elif self._due_at is not None:
             parts.append(f"next in {duration(max(0.0, self._due_at - time.monotonic()))}")
+        if self.session is not None:
+            budget = self.session.client.governor.status()
+            if monitor.running and budget.waiting:
+                parts.append(f"{budget.waiting} waiting for the rate budget")
+            per_min = budget.limit * 60 / budget.window
+            demand = len(monitor.specs) * 60 / monitor.interval
+            if demand > 0.5 * per_min:
+                parts.append(f"probes use {demand:.0f}/min of {per_min:.0f}/min")
         view = self.data_view()
         if view.filter.active:
-            parts.append(f"{view.shown} of {view.total} shown, filter {view.filter.describe()}")
+            parts.append(f"{view.shown}/{view.total} shown ({view.filter.describe()})")
         self._set(line, " · ".join(parts))
         if self.session is not None:
             kind = "access token" if self.session.options.access_token else "client credentials"
@@ -225,6 +257,14 @@ class HealthTab(FeatureTab):
         if self._shown.get(widget.id or "") != key:
             self._shown[widget.id or ""] = key
             widget.update(content)
+
+    def export_records(self, keys: list[str]) -> list[dict[str, object]] | None:
+        from gctui.services.health import row_document
+
+        if self.monitor is None:
+            return []
+        rows = {r.name: r for r in self.monitor.rows()}
+        return [row_document(rows[k]) for k in keys if k in rows]
 
     def filter_changed(self, view: DataView) -> None:
         self._tick()
@@ -287,6 +327,7 @@ class HealthTab(FeatureTab):
         self.action_details()
 
     def action_details(self) -> None:
+        from gctui.services.health import sparkline
         from gctui.tui.widgets.detail import DetailScreen
 
         key = self.data_view().current_key()
@@ -312,3 +353,20 @@ def _error_text(row: ProbeRow) -> str:
         return ""
     corr = f" [{row.correlation_id[:8]}]" if row.correlation_id else ""
     return f"{row.last_error}{corr}"
+
+
+def _make_monitor(
+    session: Session, profile: ResolvedProfile, history_path: Any
+) -> tuple[HealthMonitor, str | None]:
+    from gctui.services.health import HealthMonitor, HistoryStore, default_history_path
+    from gctui.services.health.store import history_scope
+
+    problem = None
+    store: HistoryStore | None
+    try:
+        scope = history_scope(profile.name, profile.options.region.api_base, profile.options.client_id)
+        store = HistoryStore(history_path or default_history_path(), scope=scope)
+    except Exception as exc:  # a read-only home must not stop the dashboard
+        problem = f"probe history disabled: {exc}"
+        store = None
+    return HealthMonitor.from_profile(session, profile, store=store), problem

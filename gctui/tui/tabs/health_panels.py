@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from gctui.cli.format import duration
-from gctui.genesys.auth import TokenStatus
-from gctui.genesys.ratelimit import BudgetStatus
-from gctui.services.health import ProbeRow, ProbeStatus
+
+if TYPE_CHECKING:
+    from gctui.genesys.auth import TokenStatus
+    from gctui.genesys.ratelimit import BudgetStatus
+    from gctui.services.health import ProbeRow
 
 STATUS_STYLE = {
-    ProbeStatus.HEALTHY: "green",
-    ProbeStatus.DEGRADED: "bold yellow",
-    ProbeStatus.CRITICAL: "bold red",
-    ProbeStatus.UNKNOWN: "dim",
+    "healthy": "green",
+    "degraded": "bold yellow",
+    "critical": "bold red",
+    "unknown": "dim",
 }
 
 
@@ -67,7 +71,7 @@ def _kv(lines: list[tuple[str, str]], warn: set[str]) -> Text:
 
 
 def status_cell(row: ProbeRow, changed: bool) -> Text:
-    style = STATUS_STYLE[row.status]
+    style = STATUS_STYLE.get(str(row.status), "")
     if changed:
         style += " underline"
     return Text(str(row.status), style=style)

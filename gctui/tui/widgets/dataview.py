@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from gctui.tui.filtering import RowFilter, parse_filter
 
@@ -19,6 +20,8 @@ class Column:
     key: str
     label: str
     width: int | None = None
+    # One flexible column takes the width left over (never less than ``width``).
+    flex: bool = False
 
 
 def plain(cell: object) -> str:
@@ -43,6 +46,20 @@ class DataView(DataTable[Cell]):
         for col in self.view_columns:
             self.add_column(col.label, key=col.key, width=col.width)
 
+    def on_resize(self) -> None:
+        flex = next((c for c in self.view_columns if c.flex and c.width), None)
+        if flex is None or flex.width is None:
+            return
+        pad = 2 * self.cell_padding
+        fixed = sum((c.width or 0) + pad for c in self.view_columns if c is not flex)
+        width = max(flex.width, self.size.width - fixed - pad - 1)
+        column = self.columns.get(ColumnKey(flex.key))
+        if column is not None and column.width != width:
+            column.width = width
+            self._clear_caches()
+            self._require_update_dimensions = True
+            self.refresh()
+
     # -- data ---------------------------------------------------------------------------------
 
     def set_rows(self, rows: Mapping[str, Sequence[Cell]]) -> None:
@@ -55,7 +72,7 @@ class DataView(DataTable[Cell]):
         f = self.filter
         if not f.active:
             return list(self._order)
-        return [k for k in self._order if f.matches(" ".join(plain(c) for c in self._all[k]))]
+        return [k for k in self._order if f.matches_any(plain(c) for c in self._all[k])]
 
     def _sync(self) -> None:
         want = self._visible_keys()
@@ -90,6 +107,9 @@ class DataView(DataTable[Cell]):
     @property
     def shown(self) -> int:
         return self.row_count
+
+    def visible_keys(self) -> list[str]:
+        return self._visible_keys()
 
     def visible_plain_rows(self) -> list[list[str]]:
         return [[plain(c) for c in self._all[k]] for k in self._visible_keys()]

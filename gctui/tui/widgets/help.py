@@ -25,9 +25,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Keys — {self._title}[/b]   (Esc closes)")
+            yield Static(f"[b]Keys — {self._title}[/b]   ↑↓ scroll · Esc closes")
             table: DataTable[str] = DataTable(cursor_type="row", id="help-keys")
-            table.add_columns("Key", "Action", "Id")
+            table.add_columns("Key", "Action", "Id / command")
             for row in self._rows:
                 table.add_row(*row)
             yield table
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys", DataTable).focus()

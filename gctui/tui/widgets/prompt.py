@@ -33,9 +33,9 @@ class PromptBar(Input):
     def open(self, mode: str, value: str = "") -> None:
         self.mode = mode
         self.placeholder = (
-            "filter: regex, !regex inverts, Enter keeps, Esc clears"
+            "regex (!inverts) · Enter keeps · Esc clears"
             if mode == "filter"
-            else "command: quit, help, filter TEXT, export csv|json, pause, run, interval N, health"
+            else "command (? lists them) · Enter runs · Esc cancels"
         )
         self.value = value
         self.display = True
