@@ -86,7 +86,7 @@ def test_all_healthy_prints_a_table_and_exits_0(
     assert err == ""
     # History went to the platform data dir (XDG_DATA_HOME here) and builds up across runs.
     db = config.parent / "data" / "gctui" / "health.sqlite3"
-    with HistoryStore(db, scope="test@https://api.mypurecloud.ie") as store:
+    with HistoryStore(db, scope="test@https://api.mypurecloud.ie#test-client-id") as store:
         assert store.count() == 8
 
 
