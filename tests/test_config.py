@@ -377,9 +377,10 @@ def test_no_region_message(tmp_path: Path) -> None:
     path = write(tmp_path, '[profiles.prod]\nclient_id = "x"\n')
     with pytest.raises(ConfigError) as info:
         load(CliOverrides(config_path=path), {"GENESYSCLOUD_OAUTHCLIENT_SECRET": SECRET})
-    assert str(info.value) == (
+    assert str(info.value).startswith(
         "no region configured; set region in profile 'prod', GENESYSCLOUD_REGION or --region"
     )
+    assert "gctui --demo" in str(info.value)
 
 
 # ------------------------------------------------------------------------------------ credentials

@@ -186,7 +186,7 @@ def _emit(monitor: HealthMonitor, as_json: bool, out: TextIO, *, pretty: bool) -
         out.write(json.dumps(doc, indent=2 if pretty else None, ensure_ascii=False) + "\n")
     else:
         doc = matrix_document(monitor)
-        title = f"{doc['org'] or 'org ?'} · {doc['region']} · {doc['status']}"
+        title = f"{doc['org'] or 'org unknown (no answer yet)'} · {doc['region']} · {doc['status']}"
         if doc["checkedAt"]:
             title += f" · checked {doc['checkedAt']} in {doc['durationMs']} ms"
         if not pretty:

@@ -20,10 +20,29 @@ DEMO_PROFILE = "demo"
 def open_profile(args: argparse.Namespace, *, require_credentials: bool = True) -> Iterator[ResolvedProfile]:
     """Yield the profile to use; with ``--demo`` the simulator runs for the duration."""
     if getattr(args, "demo", False):
+        check_demo_flags(args)
         with demo_profile(overrides_from_args(args)) as profile:
             yield profile
         return
     yield load(overrides_from_args(args), require_credentials=require_credentials)
+
+
+def check_demo_flags(args: argparse.Namespace) -> None:
+    """--demo brings its own org: flags that pick another one would be silently ignored."""
+    clash = [
+        flag
+        for flag, attr in (
+            ("--profile", "profile"),
+            ("--region", "region"),
+            ("--api-url", "api_url"),
+            ("--client-id", "client_id"),
+        )
+        if getattr(args, attr, None)
+    ]
+    if clash:
+        from gctui.cli.errors import EXIT_USAGE, CliError
+
+        raise CliError(f"--demo runs its own simulated org; drop {', '.join(clash)}", EXIT_USAGE)
 
 
 @contextmanager

@@ -243,7 +243,10 @@ def _region(settings: Settings, name: str, profile: ProfileConfig, env: EnvLayer
             return _resolve(api_url, api_source, url_only=True)
         if region:
             return _resolve(region, region_source, url_only=False)
-    raise ConfigError(f"no region configured; set region in profile {name!r}, {ENV_REGION} or --region")
+    raise ConfigError(
+        f"no region configured; set region in profile {name!r}, {ENV_REGION} or --region "
+        "(see config.example.toml; `gctui --demo` runs against a simulated org with no config)"
+    )
 
 
 def _secret(value: SecretStr | None) -> Secret | None:

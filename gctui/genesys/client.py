@@ -78,7 +78,7 @@ class GenesysClient:
         self.governor = RateGovernor(
             options.rate_limit_fallback,
             options.rate_limit_window,
-            source="fallback (limits not read yet)",
+            source="fallback: limits not read yet",
             clock=clock,
             sleep=sleep,
         )
@@ -133,13 +133,13 @@ class GenesysClient:
             entities = resp.json().get("entities") or []
         except (ApiError, TransportError, ValueError, AttributeError) as exc:
             reason = exc.code or exc.status if isinstance(exc, ApiError) else type(exc).__name__
-            self.governor.set_limit(self.options.rate_limit_fallback, f"fallback ({reason})")
+            self.governor.set_limit(self.options.rate_limit_fallback, f"fallback: {reason}")
             return
         for ent in entities:
             if isinstance(ent, dict) and ent.get("key") == key and isinstance(ent.get("value"), int):
                 self.governor.set_limit(ent["value"], "limits API")
                 return
-        self.governor.set_limit(self.options.rate_limit_fallback, f"fallback ({key} not listed)")
+        self.governor.set_limit(self.options.rate_limit_fallback, f"fallback: {key} not listed")
 
     # -- requests -----------------------------------------------------------------------------
 

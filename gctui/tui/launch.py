@@ -13,6 +13,9 @@ def launch(args: argparse.Namespace) -> int:
     overrides = overrides_from_args(args)
     source: ProfileSource
     if args.demo:
+        from gctui.cli.profile import check_demo_flags
+
+        check_demo_flags(args)
         settings = load_settings(overrides)  # a broken config file is still reported
         keymap = dict(settings.keys)
         read_only = bool(args.read_only)
