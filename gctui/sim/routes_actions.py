@@ -117,25 +117,24 @@ async def patch_action(request: Request) -> Response:
     return Json(public_action(action, True))
 
 
-async def test_action(request: Request) -> Response:
+async def _run_action(request: Request) -> tuple[Any, dict[str, Any], Any]:
+    """Shared by /test and /execute: permission, action, a JSON-object input, one invocation."""
     rt = runtime(request)
     require(request, "integrations:action:execute")
     action = _action(request)
     body = await json_body(request)
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object of input values", "body")
-    out = await invoke(rt, action)
+    return rt, action, await invoke(rt, action)
+
+
+async def test_action(request: Request) -> Response:
+    rt, action, out = await _run_action(request)
     return Json(test_result(rt, action, out, request.state.correlation_id))
 
 
 async def execute_action(request: Request) -> Response:
-    rt = runtime(request)
-    require(request, "integrations:action:execute")
-    action = _action(request)
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise bad_request("The request body must be a JSON object of input values", "body")
-    out = await invoke(rt, action)
+    rt, action, out = await _run_action(request)
     err = outcome_error(rt, out, request.state.correlation_id)
     if err is not None:
         raise ApiError(err["status"], err["code"], err["message"])

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-import respx
 
 from gctui.genesys.session import Session
 from gctui.services.health import HealthMonitor, default_probes
 from gctui.services.health.metrics import MetricsServer, build_registry, render
-from tests.genesys.conftest import make_options
 from tests.services.test_health_support import WEBHOOK, FakeOrg, assert_no_secret, service_unavailable
-
-
-@pytest.fixture
-def org() -> Iterator[FakeOrg]:
-    with respx.mock(assert_all_called=False) as router:
-        yield FakeOrg(router)
-
-
-@pytest.fixture
-async def session(org: FakeOrg) -> AsyncIterator[Session]:
-    s = Session.create(make_options())
-    yield s
-    await s.close()
 
 
 def test_before_the_first_run_every_probe_is_unknown(session: Session) -> None:

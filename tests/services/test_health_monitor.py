@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
-import respx
 
 from gctui.genesys.session import Session
 from gctui.services.health import (
@@ -21,7 +19,7 @@ from gctui.services.health import (
     Transition,
     default_probes,
 )
-from tests.genesys.conftest import LOGIN, make_options
+from tests.genesys.conftest import LOGIN
 from tests.services.test_health_support import (
     WEBHOOK,
     FakeClock,
@@ -35,17 +33,6 @@ QUEUES = "/api/v2/routing/queues"
 OBS = "/api/v2/analytics/queues/observations/query"
 
 
-@pytest.fixture
-def org() -> Iterator[FakeOrg]:
-    with respx.mock(assert_all_called=False) as router:
-        yield FakeOrg(router)
-
-
-@pytest.fixture
-async def session(org: FakeOrg) -> AsyncIterator[Session]:
-    s = Session.create(make_options())
-    yield s
-    await s.close()
 
 
 def by_name(rows: list[ProbeRow]) -> dict[str, ProbeRow]:

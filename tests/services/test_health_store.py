@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import respx
 
 from gctui.genesys.session import Session
 from gctui.services.health import (
@@ -19,21 +17,7 @@ from gctui.services.health import (
     default_history_path,
     default_probes,
 )
-from tests.genesys.conftest import make_options
 from tests.services.test_health_support import FakeOrg, assert_no_secret, service_unavailable
-
-
-@pytest.fixture
-def org() -> Iterator[FakeOrg]:
-    with respx.mock(assert_all_called=False) as router:
-        yield FakeOrg(router)
-
-
-@pytest.fixture
-async def session(org: FakeOrg) -> AsyncIterator[Session]:
-    s = Session.create(make_options())
-    yield s
-    await s.close()
 
 
 def test_default_path_is_in_the_platform_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
