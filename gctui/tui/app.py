@@ -118,7 +118,7 @@ class GctuiApp(App[int]):
         delay = 2.0
         while True:
             try:
-                org = await session.api.organization()
+                org = await session.pool.run("organization", lambda _job: session.api.organization())
             except CircuitOpenError as exc:
                 await asyncio.sleep(max(1.0, exc.retry_in))
                 continue
