@@ -350,6 +350,19 @@ class GctuiApp(App[int]):
         extra = f" ({hidden} hidden by the filter)" if hidden else ""
         self.notify(f"exported {len(keys)} rows{extra} to {path}", title="Export", timeout=8)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Toasts carry API text (error messages, correlation ids like "[48a414fd]", paths):
+        never markup, so nothing in them is swallowed as a style tag."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def _fatal_error(self) -> None:
         """A bug, not an expected failure: no traceback with locals on screen (locals can hold
         secrets). The traceback, without locals, goes to a crash log; one line is printed."""

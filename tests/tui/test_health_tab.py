@@ -211,3 +211,16 @@ async def test_a_dropped_link_is_said_plainly_and_recovers(sim: SimServer, tmp_p
         await pilot.press("space")
         await wait_for(pilot, lambda: app.query_one(StatusHeader).state.problem is None)
         await wait_for(pilot, lambda: not app.query_one("#connection").has_class("shown"))
+
+
+async def test_alert_toast_keeps_bracketed_correlation_ids(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: _all_healthy(app))
+        sim.control.script_fault("GET", "/api/v2/flows", status=502, count=1)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: any("Probe alert" == n.title for n in app._notifications))
+        toast = next(n for n in app._notifications if n.title == "Probe alert")
+        corr = app.query_one("#health-tab").monitor.rows()[4].correlation_id
+        assert "degraded: flows (502 bad.gateway [" in toast.message and corr[:8] in toast.message
+        assert toast.markup is False

@@ -174,27 +174,30 @@ class HealthTab(FeatureTab):
         self._tick()
 
     def _announce(self, transitions: list[Transition], *, first: bool) -> None:
-        """One toast per run (not one per probe), a bell only when something got worse."""
+        """One toast per run (not one per probe); a bell only when something got worse."""
         alerts = [t for t in transitions if t.is_alert]
         # On the first run, recoveries against restored history are not news.
         recovered = [] if first else [t for t in transitions if t.is_recovery]
+        if not alerts and not recovered:
+            return
+        parts = []
+        for level in ("critical", "degraded"):
+            names = [t.probe for t in alerts if str(t.new) == level]
+            if names:
+                parts.append(f"{level}: {', '.join(names)}")
+        if alerts:
+            parts[-1] += f" ({_error_text(alerts[0].row) or 'slow'})"
+        if recovered:
+            parts.append(f"recovered: {', '.join(t.probe for t in recovered)}")
+        critical = any(str(t.new) == "critical" for t in alerts)
         if alerts:
             self.app.bell()
-            parts = []
-            for level in ("critical", "degraded"):
-                names = [t.probe for t in alerts if str(t.new) == level]
-                if names:
-                    parts.append(f"{level}: {', '.join(names)}")
-            reason = _error_text(alerts[0].row) or "slow"
-            critical = any(str(t.new) == "critical" for t in alerts)
-            self.notify(
-                f"{' · '.join(parts)} ({reason})",
-                title="Probe alert",
-                severity="error" if critical else "warning",
-                timeout=6,
-            )
-        if recovered:
-            self.notify(f"recovered: {', '.join(t.probe for t in recovered)}", title="Probes", timeout=4)
+        self.notify(
+            " · ".join(parts),
+            title="Probe alert" if alerts else "Probes",
+            severity="error" if critical else "warning" if alerts else "information",
+            timeout=6 if alerts else 4,
+        )
 
     def _render_rows(self, rows: list[ProbeRow], changed: set[str]) -> None:
         from gctui.services.health import sparkline
