@@ -8,6 +8,8 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from pydantic import SecretStr
+
 from gctui.config import CliOverrides, ResolvedProfile, load, load_settings, overrides_from_args
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.regions import resolve_region
@@ -67,7 +69,8 @@ def demo_profile(overrides: CliOverrides | None = None, **sim_overrides: object)
         yield ResolvedProfile(
             name=DEMO_PROFILE,
             options=options,
-            health=settings.health,
+            # Simulated faults must never page anyone: the demo sends no alert webhook.
+            health=settings.health.model_copy(update={"alert_webhook": SecretStr("")}),
             keys=settings.keys,
             source_path=settings.source_path,
         )

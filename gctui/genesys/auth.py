@@ -105,6 +105,7 @@ class TokenManager:
         self._clock = clock
         self._token: _Token | None = None
         self._inflight: asyncio.Future[_Token] | None = None
+        self._task: asyncio.Task[_Token] | None = None
         self.breaker = CircuitBreaker(options.breaker_threshold, options.breaker_cooldown, clock)
         self.refreshes = 0
         self.failures = 0
@@ -118,6 +119,13 @@ class TokenManager:
                 "no credentials: set client_id and client_secret (or GENESYSCLOUD_OAUTHCLIENT_ID / "
                 "GENESYSCLOUD_OAUTHCLIENT_SECRET), or GENESYSCLOUD_ACCESS_TOKEN"
             )
+
+    async def aclose(self) -> None:
+        """Cancel a refresh still in flight (at shutdown)."""
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     @property
     def static(self) -> bool:
@@ -150,6 +158,7 @@ class TokenManager:
             self._inflight = loop.create_future()
             task = loop.create_task(self._refresh())
             task.add_done_callback(self._settle)
+            self._task = task
         return (await asyncio.shield(self._inflight)).value
 
     def _settle(self, task: asyncio.Task[_Token]) -> None:
@@ -158,6 +167,7 @@ class TokenManager:
             return
         if task.cancelled():
             fut.set_exception(AuthError("token request was cancelled"))
+            fut.exception()  # retrieved: nobody may be waiting any more
         elif (exc := task.exception()) is not None:
             fut.set_exception(exc)
             # Waiters may all have gone; do not let "exception never retrieved" leak a message.
@@ -222,7 +232,8 @@ class TokenManager:
         self.refreshes += 1
         self.last_outcome = "ok"
         self.last_error = None
-        self.breaker.record_success()
+        # The breaker is not reset here but by the next API success: a token the API then
+        # refuses must still count towards opening it.
         return token
 
     def _fail(
@@ -243,9 +254,10 @@ class TokenManager:
         if code == "invalid_client" or status == 401:
             message += "; check the client id and secret"
         self.failures += 1
-        self.last_outcome = "failed"
+        self.last_outcome = "unreachable" if unreachable else "failed"
         self.last_error = message
-        self.breaker.record_failure()
+        if not unreachable:  # a network outage says nothing about the credentials
+            self.breaker.record_failure()
         return AuthError(f"login failed: {message}", status=status, error_code=code, unreachable=unreachable)
 
     def status(self) -> TokenStatus:

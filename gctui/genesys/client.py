@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from gctui.genesys.auth import TokenManager
+from gctui.genesys.auth import TOKEN_PATH, TokenManager
 from gctui.genesys.errors import (
     ApiError,
     AuthenticationError,
@@ -25,7 +25,8 @@ from gctui.genesys.errors import (
 )
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.ratelimit import RateGovernor
-from gctui.genesys.transport import SAFE_METHODS, ReadOnlyTransport, is_read_request, link_reason
+from gctui.genesys.secrets import Secret
+from gctui.genesys.transport import ReadOnlyTransport, is_read_request, link_reason
 
 M = TypeVar("M", bound=BaseModel)
 Params = Mapping[str, Any] | None
@@ -58,7 +59,11 @@ class GenesysClient:
         self.read_only = options.read_only
         self.http = httpx.AsyncClient(
             base_url=options.region.api_base,
-            transport=ReadOnlyTransport(inner) if options.read_only else inner,
+            transport=(
+                ReadOnlyTransport(inner, token_url=options.region.login_base + TOKEN_PATH)
+                if options.read_only
+                else inner
+            ),
             timeout=httpx.Timeout(options.request_timeout, connect=options.connect_timeout),
             headers={"User-Agent": options.user_agent, "Accept": "application/json"},
             follow_redirects=False,
@@ -96,6 +101,7 @@ class GenesysClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        await self.tokens.aclose()
         await self.http.aclose()
         if self._login_http is not self.http:
             await self._login_http.aclose()
@@ -184,16 +190,14 @@ class GenesysClient:
     ) -> httpx.Response:
         opts = self.options
         max_retries = opts.max_retries if retry else 0
-        idempotent = method in SAFE_METHODS
+        # Reads (GET/HEAD and the analytics …/query POSTs) may be retried on a 5xx or a dropped
+        # link; a write is only resent when it provably never left (connect-phase failures).
+        idempotent = is_read_request(method, path.split("?", 1)[0])
         auth_retried = False
         n_429 = n_5xx = n_net = 0
         while True:
-            try:
-                token = await self.tokens.get_token()
-            except AuthError as exc:
-                if exc.unreachable:
-                    self._link_down(exc.message.removeprefix("login failed: "))
-                raise
+            token = await self.ensure_token()
+            self._check_hold(method, path)
             slot = await self.governor.acquire(bulk=bulk)
             try:
                 self.requests_sent += 1
@@ -215,7 +219,7 @@ class GenesysClient:
                     await self._backoff(n_net, None)
                     n_net += 1
                     continue
-                failure = _transport_error(exc, method, path, sent)
+                failure = _transport_error(exc, method, path, sent, idempotent)
                 self._link_down(failure.message.split(": ", 1)[-1])
                 raise failure from None
             finally:
@@ -228,37 +232,22 @@ class GenesysClient:
                     self.tokens.invalidate(token)
                     continue
                 err = _api_error(resp, method, path)
+                # A fresh token was refused too: forget it (the next call logs in again) and
+                # count it, so a client the API keeps refusing opens the breaker.
+                self.tokens.invalidate(token)
                 self.tokens.record_api_auth_failure(str(err))
                 raise err
             if status == 429:
                 retry_after = _retry_after(resp)
                 err = _api_error(resp, method, path)
+                # Record first: every 429 holds the whole token for its full Retry-After, even
+                # the one we give up on, and a lower limit in its body becomes our pace.
+                self.governor.on_429(retry_after, err.limit, n_429)
+                self._adopt_limit(err.limit)
                 if retry_after is not None and retry_after > opts.retry_after_ceiling:
-                    self.governor.on_429(None, err.limit, n_429)
-                    raise RateLimitedError(
-                        f"rate limited: the API asked to wait {retry_after:.0f} s, beyond the "
-                        f"{opts.retry_after_ceiling:.0f} s ceiling; giving up",
-                        status=429,
-                        code=err.code,
-                        context_id=err.context_id,
-                        method=method,
-                        path=path,
-                        retry_after=retry_after,
-                        limit=err.limit,
-                        body=err.body,
-                    )
+                    raise self._too_long(err, retry_after, method, path)
                 if n_429 >= max_retries:
                     raise err
-                self.governor.on_429(retry_after, err.limit, n_429)
-                lim = err.limit
-                if (
-                    lim is not None
-                    and lim.key == opts.rate_limit_key
-                    and lim.value is not None
-                    and lim.value < self.governor.limit
-                ):
-                    # The server enforces less than we were told: pace to what it enforces.
-                    self.governor.set_limit(lim.value, "429 body")
                 n_429 += 1
                 continue
             if status >= 500 and status != 501 and idempotent and n_5xx < max_retries:
@@ -269,6 +258,53 @@ class GenesysClient:
                 raise _api_error(resp, method, path)
             self.tokens.record_api_success()
             return resp
+
+    async def ensure_token(self) -> Secret:
+        """A valid bearer token; a login host that does not answer marks the link down."""
+        try:
+            return await self.tokens.get_token()
+        except AuthError as exc:
+            if exc.unreachable:
+                self._link_down(exc.message.removeprefix("login failed: "))
+            raise
+
+    def _check_hold(self, method: str, path: str) -> None:
+        """Do not queue behind a hold longer than the ceiling: say so at once instead."""
+        held = self.governor.held_for()
+        if held > self.options.retry_after_ceiling:
+            raise RateLimitedError(
+                f"rate limited: the API asked every request on this token to wait; {held:.0f} s "
+                f"remain, beyond the {self.options.retry_after_ceiling:.0f} s ceiling",
+                status=429,
+                method=method,
+                path=path,
+                retry_after=held,
+                limit=self.governor.last_limit,
+            )
+
+    def _too_long(self, err: ApiError, retry_after: float, method: str, path: str) -> RateLimitedError:
+        return RateLimitedError(
+            f"rate limited: the API asked to wait {retry_after:.0f} s, beyond the "
+            f"{self.options.retry_after_ceiling:.0f} s ceiling; giving up",
+            status=429,
+            code=err.code,
+            context_id=err.context_id,
+            method=method,
+            path=path,
+            retry_after=retry_after,
+            limit=err.limit,
+            body=err.body,
+        )
+
+    def _adopt_limit(self, lim: LimitHit | None) -> None:
+        if (
+            lim is not None
+            and lim.key == self.options.rate_limit_key
+            and lim.value is not None
+            and lim.value < self.governor.limit
+        ):
+            # The server enforces less than we were told: pace to what it enforces.
+            self.governor.set_limit(lim.value, "429 body")
 
     def _link_down(self, reason: str) -> None:
         if self.link_error is None:
@@ -385,7 +421,9 @@ def _api_error(resp: httpx.Response, method: str, path: str) -> ApiError:
     )
 
 
-def _transport_error(exc: httpx.HTTPError, method: str, path: str, sent: bool) -> TransportError:
+def _transport_error(
+    exc: httpx.HTTPError, method: str, path: str, sent: bool, idempotent: bool
+) -> TransportError:
     kinds: dict[type[httpx.HTTPError], str] = {
         httpx.ConnectError: "cannot connect",
         httpx.ConnectTimeout: "connect timed out",
@@ -403,5 +441,5 @@ def _transport_error(exc: httpx.HTTPError, method: str, path: str, sent: bool) -
         host = ""
     if isinstance(exc, httpx.ConnectError):
         kind = f"cannot connect{host} ({link_reason(exc)})"
-    tail = "; it may or may not have been applied" if sent and method not in SAFE_METHODS else ""
+    tail = "; it may or may not have been applied" if sent and not idempotent else ""
     return TransportError(f"{method} {path}: {kind}{tail}", method=method, path=path, maybe_applied=sent)

@@ -65,7 +65,10 @@ class Job(Generic[T]):
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
-            listener(self)
+            try:
+                listener(self)
+            except Exception:  # noqa: S110 - a broken listener must not change the job's outcome
+                pass
 
     def cancel(self) -> None:
         if self.task is not None and not self.task.done():
@@ -109,8 +112,14 @@ class WorkerPool:
         return job
 
     async def run(self, name: str, fn: JobFn[T], *, group: str | None = None) -> T:
-        """Submit and wait; errors propagate to the caller (and are recorded on the job)."""
-        return await self.submit(name, fn, group=group).wait()
+        """Submit and wait; errors propagate to the caller (and are recorded on the job).
+        Cancelling the caller cancels the job: nobody is left waiting for its result."""
+        job = self.submit(name, fn, group=group)
+        try:
+            return await job.wait()
+        except asyncio.CancelledError:
+            job.cancel()
+            raise
 
     async def _run(self, job: Job[T], fn: JobFn[T]) -> T:
         try:

@@ -162,6 +162,10 @@ class RateGovernor:
         self._wake()
         return delay
 
+    def held_for(self) -> float:
+        """Seconds left of the hold a 429 put on every request of this token."""
+        return max(0.0, self._held_until - self._clock())
+
     def status(self) -> BudgetStatus:
         now = self._clock()
         self._prune(now)

@@ -104,3 +104,14 @@ def test_unreachable_login_host(env: None, monkeypatch: pytest.MonkeyPatch,
         assert main(["config", "check", "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["ok"] is False and "cannot reach http://127.0.0.1:9/oauth/token" in doc["error"]
+
+
+def test_demo_never_sends_alerts_to_the_configured_webhook(tmp_path: Path) -> None:
+    from gctui.cli.profile import demo_profile
+    from gctui.config import CliOverrides
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[health]\nalert_webhook = "https://hooks.example.com/real-oncall"\n')
+    with demo_profile(CliOverrides(config_path=cfg)) as profile:
+        assert profile.health.alert_webhook.get_secret_value() == ""
+        assert profile.options.region.api_base.startswith("http://127.0.0.1:")

@@ -38,7 +38,7 @@ class ProbeRunner:
         """Get a token and the org's limit before timing anything, so the first probes do not
         carry the login. Returns a failure shared by every probe when that is impossible."""
         try:
-            await self.client.tokens.get_token()
+            await self.client.ensure_token()
             await self.client.ensure_limits()
         except Exception as exc:
             return failure_from(exc, 0.0)
@@ -145,6 +145,16 @@ def failure_from(exc: BaseException, latency_ms: float) -> ProbeResult:
             kind="transport",
             error=_clip(what.split(";", 1)[0]),
             error_code=code,
+            detail=str(exc),
+        )
+    if isinstance(exc, AuthError) and exc.unreachable:
+        # The login host did not answer: the link is down, the credentials may be fine.
+        return ProbeResult(
+            ok=False,
+            latency_ms=latency_ms,
+            kind="transport",
+            error=_clip(exc.message.removeprefix("login failed: ")),
+            error_code="connect",
             detail=str(exc),
         )
     if isinstance(exc, AuthError):
