@@ -99,6 +99,11 @@ def run(args: argparse.Namespace) -> int:
             f"  {len(org.actions)} data actions, {len(org.flows)} flows, {len(org.queues)} queues, "
             f"{len(org.edges)} edges, {len(org.trunks)} trunks (seed {config.seed})"
         )
+        window = f"{config.rate_window:g} s" if config.rate_window != 60 else "minute"
+        print(
+            f"  rate limit {config.rate_limit} per token per {window}, tokens live {config.token_ttl} s, "
+            f"faults {config.fault_rate:.0%}, latency {config.latency_ms} ms"
+        )
         print(f"export GENESYSCLOUD_API_URL={sim.base_url}")
         print(f"export GENESYSCLOUD_OAUTHCLIENT_ID={config.client_id}")
         print(f"export GENESYSCLOUD_OAUTHCLIENT_SECRET={config.client_secret}")

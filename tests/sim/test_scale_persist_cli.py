@@ -80,7 +80,7 @@ def test_cli_serves_and_exits_cleanly_on_ctrl_c() -> None:
     )
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline() for _ in range(5)]
+        lines = [proc.stdout.readline() for _ in range(6)]
         base = lines[0].rsplit(" ", 1)[-1].strip()
         assert any(line.startswith(f"export GENESYSCLOUD_API_URL={base}") for line in lines)
         assert any("GENESYSCLOUD_OAUTHCLIENT_SECRET=gctui-demo-secret" in line for line in lines)
