@@ -99,6 +99,10 @@ class HealthTab(FeatureTab):
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
 
+    def on_unmount(self) -> None:
+        if self.monitor is not None and self.monitor.store is not None:
+            self.monitor.store.close()
+
     def data_view(self) -> DataView:
         return self.query_one("#probes", DataView)
 
