@@ -74,11 +74,50 @@ def find_command(word: str, scopes: Iterable[str]) -> ActionSpec | None:
     return None
 
 
+_MODIFIERS = ("ctrl", "shift", "alt", "super", "meta", "hyper")
+
+
+def _valid_key(key: str) -> bool:
+    """A Textual key name: a printable character or its name (``question_mark``), a named key
+    (``space``, ``enter``, ``f5``…), with optional modifiers (``ctrl+r``)."""
+    from textual.keys import KEY_ALIASES, Keys, _character_to_key
+
+    *mods, base = key.split("+")
+    if any(m not in _MODIFIERS for m in mods) or not base:
+        return False
+    if len(base) == 1 and base.isprintable():
+        return True
+    names = {k.value.split("+")[-1] for k in Keys} | set(KEY_ALIASES) | {"space", "enter"}
+    names |= {_character_to_key(chr(c)) for c in range(33, 127)}
+    return base in names
+
+
 def check_keymap(keymap: Mapping[str, str]) -> None:
-    """Refuse a [keys] table that names an action that does not exist (exit 2, nothing runs)."""
+    """Refuse a [keys] table that would not work (exit 2, nothing runs): an unknown action id,
+    a key Textual cannot produce, or one key given to two actions that are live together."""
+    from gctui.cli.errors import EXIT_USAGE, CliError
+
     unknown = unknown_ids(keymap)
     if unknown:
-        from gctui.cli.errors import EXIT_USAGE, CliError
-
         valid = ", ".join(a.id for a in ACTIONS)
         raise CliError(f"[keys]: unknown action id {', '.join(unknown)}; valid ids: {valid}", EXIT_USAGE)
+    for action_id, keys in keymap.items():
+        for key in (k.strip() for k in keys.split(",")):
+            if not _valid_key(key):
+                raise CliError(
+                    f'[keys]: {action_id!r} = {key!r} is not a key name; use e.g. "r", "ctrl+r", '
+                    '"f5", "space", "question_mark"',
+                    EXIT_USAGE,
+                )
+    effective = {a.id: [k.strip() for k in keymap.get(a.id, a.key).split(",")] for a in ACTIONS}
+    for scope in {a.scope for a in ACTIONS}:
+        live = [a for a in ACTIONS if a.scope in (APP, scope)]
+        owner: dict[str, str] = {}
+        for a in live:
+            for key in effective[a.id]:
+                other = owner.setdefault(key, a.id)
+                if other != a.id and _BY_ID[other].action != a.action:
+                    raise CliError(
+                        f"[keys]: {key!r} is bound to both {other} and {a.id}; give one of them another key",
+                        EXIT_USAGE,
+                    )

@@ -248,15 +248,8 @@ class GctuiApp(App[int]):
                     spec.command, ""
                 )
                 rows.append((f":{spec.command}{usage}", spec.description, "command"))
-        known = {r[1] for r in rows}
-        view = self.current_view()
-        table_keys = view._bindings.key_to_bindings if view is not None else {}
-        for key, bound in table_keys.items():
-            b = bound[0]
-            if not b.description or b.description in known or key.startswith("super+"):
-                continue
-            known.add(b.description)
-            rows.append((self.get_key_display(b), b.description, "table"))
+        rows.append(("↑ ↓ PgUp PgDn Home End", "Move in the table", "table"))
+        rows.append(("← →", "Scroll the table sideways", "table"))
         tab = self.active_tab()
         self.push_screen(HelpScreen(tab.title if tab else "gctui", rows))
 
@@ -302,6 +295,7 @@ class GctuiApp(App[int]):
     async def run_command(self, line: str) -> None:
         word, _, rest = line.strip().lstrip(":").partition(" ")
         rest = rest.strip()
+        word = {"q": "quit", "q!": "quit", "h": "help"}.get(word, word)  # vi/k9s habits
         if word == "filter":
             view = self.current_view()
             if view is not None:
@@ -348,7 +342,8 @@ class GctuiApp(App[int]):
             return
         hidden = view.total - len(keys)
         extra = f" ({hidden} hidden by the filter)" if hidden else ""
-        self.notify(f"exported {len(keys)} rows{extra} to {path}", title="Export", timeout=8)
+        noun = "row" if len(keys) == 1 else "rows"
+        self.notify(f"exported {len(keys)} {noun}{extra} to {path}", title="Export", timeout=8)
 
     def notify(
         self,

@@ -26,3 +26,24 @@ def test_config_check_refuses_an_unknown_action_id(tmp_path: Path, capsys: pytes
     assert main(["--config", str(cfg), "--demo", "config", "check"]) == 2
     err = capsys.readouterr().err
     assert "unknown action id health.refresh" in err and "health.run" in err
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ('"health.run" = "q"', "'q' is bound to both app.quit and health.run"),
+        ('"health.run" = "notakey!!"', "is not a key name"),
+        ('"health.pause" = "ctrl+bogus+p"', "is not a key name"),
+    ],
+)
+def test_keys_that_cannot_work_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: str, message: str
+) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f"[keys]\n{keys}\n")
+    assert main(["--config", str(cfg), "--demo", "config", "check"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_good_rebinds_pass() -> None:
+    actions.check_keymap({"health.run": "space,f5", "health.pause": "ctrl+r", "app.quit_ctrl_c": "ctrl+q"})

@@ -41,7 +41,7 @@ class ProbeRunner:
             await self.client.ensure_token()
             await self.client.ensure_limits()
         except Exception as exc:
-            return failure_from(exc, 0.0)
+            return failure_from(exc, None)  # nothing was sent: no latency to show
         return None
 
     async def resolve_queue_id(self) -> ProbeResult | None:
@@ -119,7 +119,7 @@ class ProbeRunner:
         return ProbeResult(ok=True, status_code=resp.status_code, latency_ms=ms)
 
 
-def failure_from(exc: BaseException, latency_ms: float) -> ProbeResult:
+def failure_from(exc: BaseException, latency_ms: float | None) -> ProbeResult:
     """A failed :class:`ProbeResult` for an exception of the client (texts carry no secret)."""
     if isinstance(exc, ApiError):
         short = f"{exc.status} {exc.code}" if exc.code else f"{exc.status} {_clip(exc.message)}"

@@ -72,8 +72,8 @@ class StatusHeader(Static):
         parts: list[tuple[str, str] | str] = [(org, "bold")]
         parts += [sep, s.region, sep]
         parts.append(("RO", "bold yellow") if s.read_only else ("RW", "bold green"))
+        if s.problem:  # before token and rate: at 80 columns the end of the line is cut first
+            parts += [sep, (s.problem, "bold red")]
         parts += [sep, (s.token, "bold red" if s.token_warn else "")]
         parts += [sep, (s.budget, "bold red" if s.budget_warn else "")]
-        if s.problem:
-            parts += [sep, (s.problem, "bold red")]
         return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")

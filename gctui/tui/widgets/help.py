@@ -13,9 +13,9 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 70; max-width: 95%; height: auto; max-height: 90%;
+    HelpScreen > Vertical { width: 70; max-width: 95%; height: 90%;
                             border: round $accent; background: $surface; padding: 0 1; }
-    HelpScreen DataTable { height: auto; max-height: 18; }
+    HelpScreen DataTable { height: 1fr; }
     """
 
     def __init__(self, title: str, rows: list[tuple[str, str, str]]) -> None:
@@ -25,7 +25,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Keys — {self._title}[/b]   ↑↓ scroll · Esc closes")
+            yield Static(f"[b]Keys — {self._title}[/b]   ↑↓ PgUp PgDn scroll · Esc closes")
             table: DataTable[str] = DataTable(cursor_type="row", id="help-keys")
             table.add_columns("Key", "Action", "Id / command")
             for row in self._rows:
