@@ -44,10 +44,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
 _BY_ID = {a.id: a for a in ACTIONS}
 
 
-def spec(action_id: str) -> ActionSpec:
-    return _BY_ID[action_id]
-
-
 def for_scope(scope: str) -> list[ActionSpec]:
     return [a for a in ACTIONS if a.scope == scope]
 

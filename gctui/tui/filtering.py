@@ -6,7 +6,7 @@ An invalid regex falls back to a plain substring match, so typing `(` mid-word n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -24,8 +24,7 @@ class RowFilter:
     def describe(self) -> str:
         if not self.text:
             return ""
-        kind = "text" if self.literal else "regex"
-        return f"{'!' if self.inverted else ''}{self.text}" + (" as text" if kind == "text" else "")
+        return f"{'!' if self.inverted else ''}{self.text}" + (" as text" if self.literal else "")
 
     def matches_any(self, cells: Iterable[str]) -> bool:
         """A row matches when any one cell does, so ``^``/``$`` anchor to a cell."""
@@ -36,15 +35,6 @@ class RowFilter:
         else:
             needle = self.text.lower()
             hit = any(needle in c.lower() for c in cells)
-        return hit != self.inverted
-
-    def matches(self, haystack: str) -> bool:
-        if not self.text:
-            return True
-        if self.pattern is not None:
-            hit = self.pattern.search(haystack) is not None
-        else:
-            hit = self.text.lower() in haystack.lower()
         return hit != self.inverted
 
 
@@ -58,11 +48,3 @@ def parse_filter(expr: str) -> RowFilter:
         return RowFilter(text, inverted, re.compile(text, re.IGNORECASE), False)
     except re.error:
         return RowFilter(text, inverted, None, True)
-
-
-def filter_rows(rows: list[list[str]], expr: str) -> list[list[str]]:
-    rf = parse_filter(expr)
-    return [r for r in rows if rf.matches_any(r)]
-
-
-Matcher = Callable[[str], bool]
