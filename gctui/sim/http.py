@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gctui.sim.errors import bad_request, missing_permissions
+from gctui.sim.errors import bad_request, missing_permissions, not_found
 from gctui.sim.runtime import SimRuntime
 
 
@@ -22,6 +22,14 @@ class Json(Response):
 def runtime(request: Request) -> SimRuntime:
     rt: SimRuntime = request.app.state.sim
     return rt
+
+
+def by_id(request: Request, index: dict[str, Any], param: str, kind: str) -> Any:
+    """The entity whose id is the path parameter ``param``, or a 404 ErrorBody naming ``kind``."""
+    entity = index.get(request.path_params[param])
+    if entity is None:
+        raise not_found(kind)
+    return entity
 
 
 async def json_body(request: Request) -> Any:

@@ -10,9 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gctui.sim.actions_exec import final_result, invoke, outcome_error, test_result
-from gctui.sim.errors import ApiError, bad_request, not_found
+from gctui.sim.errors import ApiError, bad_request
 from gctui.sim.gen_actions import public_action
-from gctui.sim.http import Json, json_body, json_object, require, runtime
+from gctui.sim.http import Json, by_id, json_body, json_object, require, runtime
 from gctui.sim.paging import bool_param, listing
 from gctui.sim.persist import save_state
 
@@ -47,10 +47,8 @@ async def list_actions(request: Request) -> Response:
 
 
 def _action(request: Request) -> dict[str, Any]:
-    a = runtime(request).org.action_by_id.get(request.path_params["action_id"])
-    if a is None:
-        raise not_found("Action")
-    return a
+    action: dict[str, Any] = by_id(request, runtime(request).org.action_by_id, "action_id", "Action")
+    return action
 
 
 async def get_action(request: Request) -> Response:

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from gctui.sim.det import iso
 from gctui.sim.errors import bad_request, not_found
 from gctui.sim.gen_flows import FLOW_TYPES
-from gctui.sim.http import Json, runtime
+from gctui.sim.http import Json, by_id, runtime
 from gctui.sim.paging import bool_param, listing
 
 ALL_FLOW_TYPES = frozenset(
@@ -70,10 +70,7 @@ async def list_flows(request: Request) -> Response:
 
 
 async def get_flow(request: Request) -> Response:
-    f = runtime(request).org.flow_by_id.get(request.path_params["flow_id"])
-    if f is None:
-        raise not_found("Flow")
-    return Json(f)
+    return Json(by_id(request, runtime(request).org.flow_by_id, "flow_id", "Flow"))
 
 
 def _required(request: Request, *names: str) -> list[str]:

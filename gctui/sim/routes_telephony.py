@@ -11,8 +11,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gctui.sim.det import iso, str_key, unit
-from gctui.sim.errors import bad_request, not_found
-from gctui.sim.http import Json, runtime
+from gctui.sim.errors import bad_request
+from gctui.sim.http import Json, by_id, runtime
 from gctui.sim.paging import listing
 
 GIB = 1 << 30
@@ -27,18 +27,14 @@ async def list_queues(request: Request) -> Response:
     if ids:
         items = [org.queue_by_id[i] for i in ids if i in org.queue_by_id]
     if name:
-        pattern = name.lower() if "*" in name else f"{name.lower()}"
-        items = [q for q in items if fnmatch.fnmatchcase(q["name"].lower(), pattern)]
+        items = [q for q in items if fnmatch.fnmatchcase(q["name"].lower(), name.lower())]
     if request.query_params.get("sortOrder", "asc").lower() == "desc":
         items = items[::-1]
     return Json(listing(request, items))
 
 
 async def get_queue(request: Request) -> Response:
-    q = runtime(request).org.queue_by_id.get(request.path_params["queue_id"])
-    if q is None:
-        raise not_found("Queue")
-    return Json(q)
+    return Json(by_id(request, runtime(request).org.queue_by_id, "queue_id", "Queue"))
 
 
 async def list_edges(request: Request) -> Response:
@@ -164,17 +160,12 @@ async def edges_metrics(request: Request) -> Response:
 
 
 async def one_edge_metrics(request: Request) -> Response:
-    edge_id = request.path_params["edge_id"]
-    if edge_id not in runtime(request).org.edge_by_id:
-        raise not_found("Edge")
-    return Json(edge_metrics(request, edge_id))
+    edge = by_id(request, runtime(request).org.edge_by_id, "edge_id", "Edge")
+    return Json(edge_metrics(request, edge["id"]))
 
 
 async def get_edge(request: Request) -> Response:
-    edge = runtime(request).org.edge_by_id.get(request.path_params["edge_id"])
-    if edge is None:
-        raise not_found("Edge")
-    return Json(edge)
+    return Json(by_id(request, runtime(request).org.edge_by_id, "edge_id", "Edge"))
 
 
 async def trunks_metrics(request: Request) -> Response:
@@ -183,17 +174,12 @@ async def trunks_metrics(request: Request) -> Response:
 
 
 async def one_trunk_metrics(request: Request) -> Response:
-    trunk_id = request.path_params["trunk_id"]
-    if trunk_id not in runtime(request).org.trunk_by_id:
-        raise not_found("Trunk")
-    return Json(trunk_metrics(request, trunk_id))
+    trunk = by_id(request, runtime(request).org.trunk_by_id, "trunk_id", "Trunk")
+    return Json(trunk_metrics(request, trunk["id"]))
 
 
 async def get_trunk(request: Request) -> Response:
-    trunk = runtime(request).org.trunk_by_id.get(request.path_params["trunk_id"])
-    if trunk is None:
-        raise not_found("Trunk")
-    return Json(trunk)
+    return Json(by_id(request, runtime(request).org.trunk_by_id, "trunk_id", "Trunk"))
 
 
 TP = "/api/v2/telephony/providers/edges"
