@@ -248,8 +248,8 @@ class GctuiApp(App[int]):
                     spec.command, ""
                 )
                 rows.append((f":{spec.command}{usage}", spec.description, "command"))
-        rows.append(("↑ ↓ PgUp PgDn Home End", "Move in the table", "table"))
-        rows.append(("← →", "Scroll the table sideways", "table"))
+        rows.append(("↑↓ PgUp PgDn", "Move (Home/End: ends)", "table"))
+        rows.append(("←→", "Scroll sideways", "table"))
         tab = self.active_tab()
         self.push_screen(HelpScreen(tab.title if tab else "gctui", rows))
 
