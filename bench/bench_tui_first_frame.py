@@ -145,8 +145,8 @@ else:
     import gctui.cli.main
     _T["import gctui.cli.main"] = time.perf_counter()
     import gctui.config
-    import gctui.tui.launch
-    import gctui.tui.source
+    import gctui.cli.launch
+    import gctui.cli.profile
     _T["import gctui.config"] = time.perf_counter()
     import gctui.tui.app
     _T["import gctui.tui.app"] = time.perf_counter()
@@ -162,7 +162,7 @@ else:
         _mount(self)
 
     cls.__init__, cls.on_mount = __init__, on_mount
-    src = gctui.tui.source.DemoSource
+    src = gctui.cli.profile.DemoSource
     _open = src.open
 
     def open_(self):

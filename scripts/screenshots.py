@@ -13,8 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from gctui.cli.profile import DemoSource
 from gctui.tui.app import GctuiApp
-from gctui.tui.source import DemoSource
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 

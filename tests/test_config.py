@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 import gctui.config.loader as loader
-from gctui.cli.errors import EXIT_USAGE, CliError
 from gctui.config import (
     CliOverrides,
     ConfigError,
@@ -24,6 +23,7 @@ from gctui.config import (
     overrides_from_args,
     resolve_profile,
 )
+from gctui.errors import EXIT_USAGE, GctuiError
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.regions import valid_region_names
 from gctui.genesys.secrets import Secret
@@ -161,7 +161,7 @@ def test_unknown_top_level_key_names_file_and_key(tmp_path: Path) -> None:
     assert str(tmp_path / "config.toml") in text
     assert "colour: unknown key" in text
     assert "default_profile, profiles, health, keys" in text
-    assert exc.code == EXIT_USAGE and isinstance(exc, CliError)
+    assert exc.code == EXIT_USAGE and isinstance(exc, GctuiError)
     assert exc.key == "colour"
     assert_clean(exc)
 

@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
-from gctui.cli.errors import EXIT_FAILED, EXIT_OK
-from gctui.cli.format import duration
+from gctui.errors import EXIT_FAILED, EXIT_OK
+from gctui.text import duration
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

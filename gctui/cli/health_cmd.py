@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from gctui.cli.errors import EXIT_FAILED, EXIT_OK, CliError
+from gctui.errors import EXIT_FAILED, EXIT_OK, GctuiError
 
 if TYPE_CHECKING:
     from gctui.config import ResolvedProfile
@@ -66,17 +66,17 @@ class _Outcome:
 
 def _validate(args: argparse.Namespace) -> None:
     if args.once and (args.watch is not None or args.metrics_port is not None):
-        raise CliError("--once cannot be combined with --watch or --metrics-port")
+        raise GctuiError("--once cannot be combined with --watch or --metrics-port")
     if args.watch is not None and not MIN_WATCH <= args.watch <= MAX_WATCH:
-        raise CliError(f"--watch {args.watch:g} is out of range ({MIN_WATCH:g}-{MAX_WATCH:g} seconds)")
+        raise GctuiError(f"--watch {args.watch:g} is out of range ({MIN_WATCH:g}-{MAX_WATCH:g} seconds)")
     if args.count is not None and args.count < 1:
-        raise CliError(f"--count {args.count} must be at least 1")
+        raise GctuiError(f"--count {args.count} must be at least 1")
     if args.count is not None and args.watch is None and args.metrics_port is None:
-        raise CliError("--count needs --watch or --metrics-port")
+        raise GctuiError("--count needs --watch or --metrics-port")
     if args.metrics_port is not None and not 0 <= args.metrics_port <= 65535:
-        raise CliError(f"--metrics-port {args.metrics_port} is out of range (0-65535)")
+        raise GctuiError(f"--metrics-port {args.metrics_port} is out of range (0-65535)")
     if args.history and args.no_history:
-        raise CliError("--history and --no-history cannot be combined")
+        raise GctuiError("--history and --no-history cannot be combined")
 
 
 def _open_store(args: argparse.Namespace, profile: ResolvedProfile) -> HistoryStore | None:
@@ -90,7 +90,7 @@ def _open_store(args: argparse.Namespace, profile: ResolvedProfile) -> HistorySt
         return HistoryStore(path, scope=history_scope(profile.name, opts.region.api_base, opts.client_id))
     except (OSError, sqlite3.Error) as exc:
         if args.history:
-            raise CliError(f"cannot open history file {path}: {exc}") from None
+            raise GctuiError(f"cannot open history file {path}: {exc}") from None
         _warn(f"probe history disabled: cannot open {path}: {exc}")
         return None
 
@@ -149,7 +149,7 @@ async def _loop(args: argparse.Namespace, monitor: HealthMonitor, outcome: _Outc
         try:
             server.start()
         except OSError as exc:
-            raise CliError(
+            raise GctuiError(
                 f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: {exc.strerror or exc}"
             ) from None
         print(

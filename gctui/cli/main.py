@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from gctui import __version__
-from gctui.cli.errors import EXIT_USAGE, CliError
+from gctui.errors import EXIT_USAGE, GctuiError
 
 # Each command module exposes ``register(subparsers)`` which adds its parser and sets
 # ``func=<callable(args) -> int>``. Modules are imported here but must keep heavy imports
@@ -59,11 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     try:
         if func is None:
-            from gctui.tui.launch import launch
+            from gctui.cli.launch import launch
 
             return launch(args)
         return func(args)
-    except CliError as exc:
+    except GctuiError as exc:
         print(f"gctui: {exc.message}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:

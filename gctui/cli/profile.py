@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from pydantic import SecretStr
 
@@ -42,9 +42,9 @@ def check_demo_flags(args: argparse.Namespace) -> None:
         if getattr(args, attr, None)
     ]
     if clash:
-        from gctui.cli.errors import EXIT_USAGE, CliError
+        from gctui.errors import EXIT_USAGE, GctuiError
 
-        raise CliError(f"--demo runs its own simulated org; drop {', '.join(clash)}", EXIT_USAGE)
+        raise GctuiError(f"--demo runs its own simulated org; drop {', '.join(clash)}", EXIT_USAGE)
 
 
 @contextmanager
@@ -74,3 +74,23 @@ def demo_profile(overrides: CliOverrides | None = None, **sim_overrides: object)
             keys=settings.keys,
             source_path=settings.source_path,
         )
+
+
+class DemoSource:
+    """Starts the embedded simulated org on a free loopback port when opened."""
+
+    label = "demo"
+
+    def __init__(self, args: argparse.Namespace | None = None, **sim_overrides: object) -> None:
+        self._args = args
+        self._sim_overrides = sim_overrides
+        self._stack = ExitStack()
+
+    def open(self) -> ResolvedProfile:
+        from gctui.config import CliOverrides, overrides_from_args
+
+        overrides = overrides_from_args(self._args) if self._args is not None else CliOverrides()
+        return self._stack.enter_context(demo_profile(overrides, **self._sim_overrides))
+
+    def close(self) -> None:
+        self._stack.close()

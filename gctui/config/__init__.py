@@ -3,7 +3,7 @@
     overrides = overrides_from_args(args)
     resolved = load(overrides)            # ResolvedProfile; .options is the core's ClientOptions
 
-Every failure is a :class:`ConfigError` (a CliError with exit code 2) naming the file, the dotted
+Every failure is a :class:`ConfigError` (a GctuiError with exit code 2) naming the file, the dotted
 key and what is allowed. ``config.example.toml`` at the repository root documents every key.
 """
 

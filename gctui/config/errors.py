@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from gctui.cli.errors import EXIT_USAGE, CliError
 from gctui.config.models import SECRET_KEYS, Settings
+from gctui.errors import EXIT_USAGE, GctuiError
 
 _MAX_SHOWN = 5
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -32,10 +32,10 @@ class Problem:
     message: str
 
 
-class ConfigError(CliError):
+class ConfigError(GctuiError):
     """A config file, env var or flag is wrong. Exit code 2; ``str()`` is user-facing text.
 
-    A CliError, so ``gctui.cli.main`` prints ``gctui: <message>`` and exits 2 without extra code.
+    A GctuiError, so ``gctui.cli.main`` prints ``gctui: <message>`` and exits 2 without extra code.
     """
 
     def __init__(self, problems: Sequence[Problem] | str, path: Path | None = None, key: str = "") -> None:

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from gctui.genesys.client import GenesysClient, decode_json, parse_model
+from gctui.genesys.client import GenesysClient
+from gctui.genesys.decode import decode_json, parse_model
 from gctui.genesys.models import (
     Action,
     AggregateQueryResponse,

@@ -9,21 +9,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from gctui.genesys.auth import TOKEN_PATH, TokenManager
+from gctui.genesys.decode import api_error, decode_json, parse_model, retry_after_seconds
 from gctui.genesys.errors import (
     ApiError,
-    AuthenticationError,
     AuthError,
-    DecodeError,
     LimitHit,
     RateLimitedError,
     ReadOnlyError,
     TransportError,
-    error_class_for,
 )
 from gctui.genesys.options import ClientOptions
+from gctui.genesys.pagination import paginate
 from gctui.genesys.ratelimit import RateGovernor
 from gctui.genesys.secrets import Secret
 from gctui.genesys.transport import ReadOnlyTransport, is_read_request, link_reason
@@ -231,15 +230,15 @@ class GenesysClient:
                     auth_retried = True
                     self.tokens.invalidate(token)
                     continue
-                err = _api_error(resp, method, path)
+                err = api_error(resp, method, path)
                 # A fresh token was refused too: forget it (the next call logs in again) and
                 # count it, so a client the API keeps refusing opens the breaker.
                 self.tokens.invalidate(token)
                 self.tokens.record_api_auth_failure(str(err))
                 raise err
             if status == 429:
-                retry_after = _retry_after(resp)
-                err = _api_error(resp, method, path)
+                retry_after = retry_after_seconds(resp)
+                err = api_error(resp, method, path)
                 # Record first: every 429 holds the whole token for its full Retry-After, even
                 # the one we give up on, and a lower limit in its body becomes our pace.
                 self.governor.on_429(retry_after, err.limit, n_429)
@@ -251,11 +250,11 @@ class GenesysClient:
                 n_429 += 1
                 continue
             if status >= 500 and status != 501 and idempotent and n_5xx < max_retries:
-                await self._backoff(n_5xx, _retry_after(resp))
+                await self._backoff(n_5xx, retry_after_seconds(resp))
                 n_5xx += 1
                 continue
             if status >= 400:
-                raise _api_error(resp, method, path)
+                raise api_error(resp, method, path)
             self.tokens.record_api_success()
             return resp
 
@@ -340,8 +339,6 @@ class GenesysClient:
         page_size: int = 100,
         concurrency: int | None = None,
     ) -> AsyncIterator[M]:
-        from gctui.genesys.pagination import paginate
-
         return paginate(
             self,
             path,
@@ -350,75 +347,6 @@ class GenesysClient:
             page_size=page_size,
             concurrency=self.options.page_concurrency if concurrency is None else concurrency,
         )
-
-
-def decode_json(resp: httpx.Response, method: str, path: str) -> Any:
-    try:
-        return resp.json()
-    except ValueError:
-        raise DecodeError(
-            f"the API answered {resp.status_code} with a body that is not JSON",
-            status=resp.status_code,
-            context_id=resp.headers.get("ININ-Correlation-Id"),
-            method=method,
-            path=path,
-        ) from None
-
-
-def parse_model(data: Any, model: type[M], method: str, path: str) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        errs = exc.errors()
-        where = ".".join(str(p) for p in errs[0]["loc"]) if errs else "body"
-        msg = errs[0]["msg"] if errs else "invalid"
-        raise DecodeError(
-            f"unexpected response shape at {where or 'body'}: {msg}",
-            status=200,
-            method=method,
-            path=path,
-        ) from None
-
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    raw = resp.headers.get("Retry-After")
-    if raw is None:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        return None
-
-
-def _api_error(resp: httpx.Response, method: str, path: str) -> ApiError:
-    body: dict[str, Any] = {}
-    try:
-        parsed = resp.json()
-        if isinstance(parsed, dict):
-            body = parsed
-    except ValueError:
-        pass
-    message = str(body.get("message") or resp.reason_phrase or "error")
-    limit = None
-    raw_limit = body.get("limit")
-    if isinstance(raw_limit, dict):
-        value = raw_limit.get("value")
-        value = value if isinstance(value, int) else None
-        limit = LimitHit(raw_limit.get("key"), raw_limit.get("namespace"), value)
-    cls = error_class_for(resp.status_code, message)
-    if cls is AuthenticationError and not body.get("message"):
-        message = "the API rejected the token"
-    return cls(
-        message,
-        status=resp.status_code,
-        code=body.get("code") if isinstance(body.get("code"), str) else None,
-        context_id=body.get("contextId") or resp.headers.get("ININ-Correlation-Id"),
-        method=method,
-        path=path,
-        retry_after=_retry_after(resp),
-        limit=limit,
-        body=body,
-    )
 
 
 def _transport_error(

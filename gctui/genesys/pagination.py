@@ -10,19 +10,25 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from gctui.genesys.decode import parse_model
 from gctui.genesys.errors import DecodeError
-
-if TYPE_CHECKING:
-    from gctui.genesys.client import GenesysClient
 
 M = TypeVar("M", bound=BaseModel)
 
 
-async def _page(client: GenesysClient, path: str, params: dict[str, Any], number: int) -> dict[str, Any]:
+class PageReader(Protocol):
+    """What a listing needs of the client: one paced, retried GET of a JSON body."""
+
+    async def get_json(
+        self, path: str, params: Mapping[str, Any] | None = None, *, bulk: bool = False
+    ) -> Any: ...
+
+
+async def _page(client: PageReader, path: str, params: dict[str, Any], number: int) -> dict[str, Any]:
     data = await client.get_json(path, {**params, "pageNumber": number}, bulk=True)
     if not isinstance(data, dict):
         raise DecodeError("listing page is not a JSON object", status=200, method="GET", path=path)
@@ -30,8 +36,6 @@ async def _page(client: GenesysClient, path: str, params: dict[str, Any], number
 
 
 def _entities(data: dict[str, Any], model: type[M], path: str) -> list[M]:
-    from gctui.genesys.client import parse_model
-
     raw = data.get("entities") or []
     if not isinstance(raw, list):
         raise DecodeError("listing 'entities' is not a list", status=200, method="GET", path=path)
@@ -39,7 +43,7 @@ def _entities(data: dict[str, Any], model: type[M], path: str) -> list[M]:
 
 
 async def paginate(
-    client: GenesysClient,
+    client: PageReader,
     path: str,
     model: type[M],
     params: Mapping[str, Any] | None = None,

@@ -72,13 +72,13 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from gctui.cli.errors import CliError
+    from gctui.errors import GctuiError
 
     config = config_from_args(args)
     try:
         config.validate()
     except ValueError as exc:
-        raise CliError(str(exc), 2) from None
+        raise GctuiError(str(exc), 2) from None
     from gctui.sim.server import SimServer
 
     async def serve() -> None:
@@ -86,11 +86,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             await sim.start()
         except OSError as exc:
-            raise CliError(
+            raise GctuiError(
                 f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", 2
             ) from None
         except ValueError as exc:
-            raise CliError(str(exc), 2) from None
+            raise GctuiError(str(exc), 2) from None
         rt = sim.runtime
         assert rt is not None
         org = rt.org

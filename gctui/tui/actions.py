@@ -91,16 +91,16 @@ def _valid_key(key: str) -> bool:
 def check_keymap(keymap: Mapping[str, str]) -> None:
     """Refuse a [keys] table that would not work (exit 2, nothing runs): an unknown action id,
     a key Textual cannot produce, or one key given to two actions that are live together."""
-    from gctui.cli.errors import EXIT_USAGE, CliError
+    from gctui.errors import EXIT_USAGE, GctuiError
 
     unknown = unknown_ids(keymap)
     if unknown:
         valid = ", ".join(a.id for a in ACTIONS)
-        raise CliError(f"[keys]: unknown action id {', '.join(unknown)}; valid ids: {valid}", EXIT_USAGE)
+        raise GctuiError(f"[keys]: unknown action id {', '.join(unknown)}; valid ids: {valid}", EXIT_USAGE)
     for action_id, keys in keymap.items():
         for key in (k.strip() for k in keys.split(",")):
             if not _valid_key(key):
-                raise CliError(
+                raise GctuiError(
                     f'[keys]: {action_id!r} = {key!r} is not a key name; use e.g. "r", "ctrl+r", '
                     '"f5", "space", "question_mark"',
                     EXIT_USAGE,
@@ -113,7 +113,7 @@ def check_keymap(keymap: Mapping[str, str]) -> None:
             for key in effective[a.id]:
                 other = owner.setdefault(key, a.id)
                 if other != a.id and _BY_ID[other].action != a.action:
-                    raise CliError(
+                    raise GctuiError(
                         f"[keys]: {key!r} is bound to both {other} and {a.id}; give one of them another key",
                         EXIT_USAGE,
                     )

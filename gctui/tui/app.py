@@ -12,8 +12,8 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from gctui.cli.format import duration
 from gctui.config import ResolvedProfile
+from gctui.text import duration
 from gctui.tui import actions
 from gctui.tui.export import default_export_dir, export_records, export_rows
 from gctui.tui.palette import ActionsProvider

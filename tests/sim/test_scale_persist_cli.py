@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gctui.cli.errors import CliError
 from gctui.cli.main import build_parser
+from gctui.errors import GctuiError
 from gctui.sim import SimConfig
 from gctui.sim.org import build_org
 from gctui.sim.server import SimServer, SimThread
@@ -61,13 +61,13 @@ def test_cli_bad_flags() -> None:
     parser = build_parser()
     for argv in (["sim", "--actions", "-1"], ["sim", "--fault-rate", "1.5"]):
         args = parser.parse_args(argv)
-        with pytest.raises(CliError) as exc:
+        with pytest.raises(GctuiError) as exc:
             args.func(args)
         assert exc.value.code == 2
     with SimThread(SimConfig()) as sim:
         port = sim.base_url.rsplit(":", 1)[1]
         args = parser.parse_args(["sim", "--port", port])
-        with pytest.raises(CliError, match="cannot listen"):
+        with pytest.raises(GctuiError, match="cannot listen"):
             args.func(args)
 
 

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 
-from gctui.cli.format import duration
+from gctui.text import duration
 from gctui.tui import actions
 from gctui.tui.tabs.base import FeatureTab
 from gctui.tui.tabs.health_panels import ms, rate_panel, status_cell, token_panel

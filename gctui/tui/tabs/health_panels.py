@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from gctui.cli.format import duration
+from gctui.text import duration
 
 if TYPE_CHECKING:
     from gctui.genesys.auth import TokenStatus

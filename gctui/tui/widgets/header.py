@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from gctui.cli.format import duration
+from gctui.text import duration
 
 
 @dataclass(frozen=True, slots=True)

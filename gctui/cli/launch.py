@@ -6,15 +6,14 @@ import argparse
 
 
 def launch(args: argparse.Namespace) -> int:
+    from gctui.cli.profile import DemoSource, check_demo_flags
     from gctui.config import load, load_settings, overrides_from_args
     from gctui.tui import actions
-    from gctui.tui.source import DemoSource, ProfileSource, StaticSource
+    from gctui.tui.source import ProfileSource, StaticSource
 
     overrides = overrides_from_args(args)
     source: ProfileSource
     if args.demo:
-        from gctui.cli.profile import check_demo_flags
-
         check_demo_flags(args)
         settings = load_settings(overrides)  # a broken config file is still reported
         keymap = dict(settings.keys)
