@@ -1,6 +1,8 @@
 """``gctui sim``: serve the simulated org over HTTP until Ctrl+C.
 
-Module-level imports stay light (argparse only): starlette/uvicorn are imported inside ``run``.
+The CLI depends on the simulator, never the reverse (:mod:`gctui.sim` imports nothing else of
+gctui). Module-level imports stay light (argparse and the simulator's config dataclass):
+starlette/uvicorn are imported inside ``run``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from gctui.cli.errors import CliError
 from gctui.sim.config import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -71,8 +74,6 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
-
-    from gctui.cli.errors import CliError
 
     config = config_from_args(args)
     try:
