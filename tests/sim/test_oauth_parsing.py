@@ -73,9 +73,7 @@ async def test_malformed_basic_header_is_400(sim: SimServer, authorization: str 
 )
 async def test_bad_form_body_is_400(sim: SimServer, body: bytes) -> None:
     async with httpx.AsyncClient(base_url=sim.base_url) as c:
-        r = await c.post(
-            "/oauth/token", content=body, headers=FORM, auth=("gctui-demo", "gctui-demo-secret")
-        )
+        r = await c.post("/oauth/token", content=body, headers=FORM, auth=("gctui-demo", "gctui-demo-secret"))
     assert_oauth_error(r, 400, "unsupported_grant_type")
 
 
