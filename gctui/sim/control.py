@@ -4,6 +4,8 @@ Scripted faults match ``method`` (``*`` for any) and ``path_pattern`` (a glob su
 ``/api/v2/integrations/actions/*``) and fire ``count`` times. ``when="before"`` fails the request
 without running it; ``when="after"`` runs it (the change is applied) and then replaces the response.
 ``status`` is an HTTP status (500, 502, 503, 504, ...) or ``"drop"`` (the connection is closed).
+Scripted faults apply to ``/oauth/token`` too (``*`` matches it); the random ``fault_rate`` applies
+to ``/api/v2`` only.
 """
 
 from __future__ import annotations
@@ -132,8 +134,13 @@ class SimControl:
             }
 
     # --- used by the gate -------------------------------------------------------------------
-    def take_fault(self, method: str, path: str) -> tuple[FaultStatus, str] | None:
-        """The fault to apply to this request, with its timing, or None."""
+    def take_fault(
+        self, method: str, path: str, *, random_faults: bool = True
+    ) -> tuple[FaultStatus, str] | None:
+        """The fault to apply to this request, with its timing, or None.
+
+        Scripted faults come first; ``random_faults=False`` (the token endpoint) skips the
+        ``fault_rate`` draw."""
         with self._lock:
             for f in self._faults:
                 if f.remaining > 0 and f.matches(method, path):
@@ -142,7 +149,7 @@ class SimControl:
                         self._faults.remove(f)
                     self.faults_injected += 1
                     return f.status, f.when
-            if self.fault_rate > 0 and self._rng.random() < self.fault_rate:
+            if random_faults and self.fault_rate > 0 and self._rng.random() < self.fault_rate:
                 self.faults_injected += 1
                 return self._rng.choice(RANDOM_FAULTS), "before"
         return None
