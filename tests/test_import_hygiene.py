@@ -3,8 +3,6 @@
 import subprocess
 import sys
 
-import pytest
-
 CODE = """
 import sys, pkgutil, importlib
 import gctui.genesys as pkg
@@ -19,14 +17,3 @@ print(",".join(bad))
 def test_core_imports_no_textual_pandas_or_networkx() -> None:
     out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"gctui.genesys imported: {out.stdout.strip()}"
-
-
-def test_simulator_imports_nothing_from_the_client() -> None:
-    pytest.importorskip("gctui.sim.cli")
-    code = (
-        "import sys, pkgutil, importlib, gctui.sim as p\n"
-        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(p.__path__, 'gctui.sim.')]\n"
-        "print(','.join(sorted(n for n in sys.modules if n.startswith(('gctui.genesys','gctui.tui','textual')))))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""

@@ -15,7 +15,7 @@ from gctui.errors import EXIT_USAGE, GctuiError
 _COMMAND_MODULES = (
     "gctui.cli.config_cmd",
     "gctui.cli.health_cmd",
-    "gctui.sim.cli",
+    "gctui.cli.sim_cmd",
 )
 
 

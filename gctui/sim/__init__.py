@@ -7,9 +7,9 @@ mistake in one is caught by the other. Heavy imports (starlette, uvicorn) happen
 
 from __future__ import annotations
 
-from gctui.sim.config import SimConfig
+from gctui.sim.config import SimConfig, SimConfigError
 
-__all__ = ["SimConfig", "SimServer", "SimThread"]
+__all__ = ["SimConfig", "SimConfigError", "SimServer", "SimThread"]
 
 
 def __getattr__(name: str) -> object:

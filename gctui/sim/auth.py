@@ -24,6 +24,11 @@ class TokenRecord:
         return RESTRICTED_MISSING if self.restricted else ()
 
 
+def _matches(client_id: bytes, secret: bytes, want_id: str, want_secret: str) -> bool:
+    same_id = secrets.compare_digest(client_id, want_id.encode())
+    return secrets.compare_digest(secret, want_secret.encode()) and same_id
+
+
 class TokenStore:
     def __init__(self, config: SimConfig) -> None:
         self.config = config
@@ -32,22 +37,27 @@ class TokenStore:
         self.issued = 0
 
     def client_for(self, authorization: str | None) -> tuple[str | None, bool]:
-        """Parse a Basic header -> (client_id or None if malformed, credentials valid)."""
-        if not authorization or not authorization.lower().startswith("basic "):
+        """Parse a Basic header -> (client id, or None if the header is malformed; credentials valid).
+
+        Malformed (the caller answers 400): no Basic scheme, a payload that is not ASCII base64,
+        no ':' in it. Well-formed credentials in any encoding (UTF-8, latin-1, bytes) are compared
+        as bytes with the configured ones (UTF-8): they match or they do not (401), never an error.
+        """
+        if not authorization or authorization[:6].lower() != "basic ":
             return None, False
         try:
-            raw = base64.b64decode(authorization[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
+            # the header arrives decoded as latin-1: a non-ASCII character is never base64
+            raw = base64.b64decode(authorization[6:].strip().encode("ascii"), validate=True)
+        except (UnicodeEncodeError, binascii.Error):
             return None, False
-        client_id, sep, secret = raw.partition(":")
+        client_id, sep, secret = raw.partition(b":")
         if not sep:
             return None, False
         cfg = self.config
-        ok = (client_id == cfg.client_id and secrets.compare_digest(secret, cfg.client_secret)) or (
-            client_id == cfg.restricted_client_id
-            and secrets.compare_digest(secret, cfg.restricted_client_secret)
+        ok = _matches(client_id, secret, cfg.client_id, cfg.client_secret) or _matches(
+            client_id, secret, cfg.restricted_client_id, cfg.restricted_client_secret
         )
-        return client_id, ok
+        return client_id.decode("utf-8", errors="replace"), ok
 
     def issue(self, client_id: str) -> tuple[str, int]:
         token = secrets.token_urlsafe(32)

@@ -6,6 +6,7 @@ without touching the simulator's code.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +15,49 @@ DEMO_CLIENT_SECRET = "gctui-demo-secret"  # noqa: S105 - public demo credential 
 RESTRICTED_CLIENT_ID = "gctui-restricted"
 RESTRICTED_CLIENT_SECRET = "gctui-restricted-secret"  # noqa: S105 - public demo credential
 
+# Upper bounds of the knobs (generating 100,000 entities of one collection takes ~5 s here).
+MAX_ENTITIES = 100_000  # per collection: actions, flows, queues, edges
+MAX_LATENCY_MS = 60_000
+MAX_PORT = 65_535
+
 # Permissions a restricted client's token lacks (its 403s say which ones were needed).
 RESTRICTED_MISSING = (
     "integrations:action:edit",
     "integrations:action:execute",
     "analytics:conversationAggregate:view",
 )
+
+
+class SimConfigError(ValueError):
+    """A knob of :class:`SimConfig` holds a value the simulator refuses.
+
+    ``field`` is the dataclass field, ``rule`` says what is allowed; ``describe(name)`` words the
+    same error for another spelling of the knob (the CLI uses its flag)."""
+
+    def __init__(self, field: str, value: object, rule: str) -> None:
+        self.field = field
+        self.value = value
+        self.rule = rule
+        super().__init__(self.describe(field))
+
+    def describe(self, name: str) -> str:
+        return f"{name} {_shown(self.value)} {self.rule}"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @dataclass
@@ -66,19 +104,31 @@ class SimConfig:
     extra: dict[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
-        """Raise ValueError naming the first bad knob."""
-        for name in ("actions", "flows", "queues", "edges", "latency_ms"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"--{name.replace('_', '-')} must be >= 0")
-        if not 0.0 <= self.fault_rate <= 1.0:
-            raise ValueError("--fault-rate must be between 0 and 1")
-        if self.rate_limit < 1 or self.token_rate_limit < 1:
-            raise ValueError("rate limits must be >= 1")
-        if self.rate_window <= 0:
-            raise ValueError("--rate-window must be > 0")
-        if self.token_ttl < 1:
-            raise ValueError("--token-ttl must be >= 1")
-        if not 0 <= self.port <= 65535:
-            raise ValueError("--port must be between 0 and 65535")
-        if not self.client_id or not self.client_secret:
-            raise ValueError("--client-id and --client-secret must not be empty")
+        """Raise :class:`SimConfigError` naming the first bad knob and what it allows."""
+        for name in ("actions", "flows", "queues", "edges"):
+            self._int_in(name, 0, MAX_ENTITIES, f"is out of range (0-{MAX_ENTITIES} per collection)")
+        self._int_in("latency_ms", 0, MAX_LATENCY_MS, f"is out of range (0-{MAX_LATENCY_MS} ms)")
+        self._int_in("port", 0, MAX_PORT, f"is out of range (0-{MAX_PORT}; 0 picks a free port)")
+        self._int_in("seed", None, None, "must be an integer")
+        for name in ("rate_limit", "token_rate_limit"):
+            self._int_in(name, 1, None, "must be at least 1")
+        self._int_in("token_ttl", 1, None, "must be at least 1 second")
+        f = self.fault_rate
+        if not _is_number(f) or not 0.0 <= f <= 1.0:  # a NaN fails the comparison too
+            raise SimConfigError("fault_rate", f, "is out of range (a number from 0 to 1)")
+        w = self.rate_window
+        if not _is_number(w) or not math.isfinite(w) or w <= 0:
+            raise SimConfigError("rate_window", w, "must be a finite number of seconds > 0")
+        for name in ("client_id", "client_secret", "restricted_client_id", "restricted_client_secret"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise SimConfigError(name, value, "must be a non-empty string")
+            if name.endswith("client_id") and ":" in value:
+                raise SimConfigError(name, value, "must not contain ':' (Basic auth splits on it)")
+
+    def _int_in(self, name: str, lo: int | None, hi: int | None, rule: str) -> None:
+        value = getattr(self, name)
+        if not _is_int(value):
+            raise SimConfigError(name, value, "must be an integer")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise SimConfigError(name, value, rule)

@@ -4,6 +4,8 @@ Scripted faults match ``method`` (``*`` for any) and ``path_pattern`` (a glob su
 ``/api/v2/integrations/actions/*``) and fire ``count`` times. ``when="before"`` fails the request
 without running it; ``when="after"`` runs it (the change is applied) and then replaces the response.
 ``status`` is an HTTP status (500, 502, 503, 504, ...) or ``"drop"`` (the connection is closed).
+Scripted faults apply to ``/oauth/token`` too (``*`` matches it); the random ``fault_rate`` applies
+to ``/api/v2`` only.
 """
 
 from __future__ import annotations
@@ -15,12 +17,31 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from gctui.sim.config import MAX_LATENCY_MS
+
 if TYPE_CHECKING:
     from gctui.sim.auth import TokenStore
     from gctui.sim.webhooks import WebhookStore
 
 FaultStatus = int | Literal["drop"]
 RANDOM_FAULTS: tuple[FaultStatus, ...] = (500, 502, 503, 504, "drop")
+FAULT_METHODS = ("*", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+FAULT_WHEN = ("before", "after")
+MAX_FAULT_COUNT = 1_000_000  # per scripted fault (and per webhook failure rule)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_fault_status(status: object) -> bool:
+    """An HTTP error status (400-599) or ``"drop"``."""
+    return status == "drop" or (_is_int(status) and 400 <= status <= 599)  # type: ignore[operator]
+
+
+def _check_count(count: object, name: str = "count") -> None:
+    if not _is_int(count) or not 1 <= count <= MAX_FAULT_COUNT:  # type: ignore[operator]
+        raise ValueError(f"{name} must be an integer from 1 to {MAX_FAULT_COUNT}")
 
 
 @dataclass
@@ -62,10 +83,15 @@ class SimControl:
         count: int = 1,
         when: Literal["before", "after"] = "before",
     ) -> None:
-        if when not in ("before", "after"):
+        if not isinstance(method, str) or method.upper() not in FAULT_METHODS:
+            raise ValueError(f"method must be one of {', '.join(FAULT_METHODS)}")
+        if not isinstance(path_pattern, str) or not path_pattern:
+            raise ValueError("path pattern must be a non-empty glob such as /api/v2/flows/*")
+        if when not in FAULT_WHEN:
             raise ValueError("when must be 'before' or 'after'")
-        if status != "drop" and not (isinstance(status, int) and 400 <= status <= 599):
-            raise ValueError("status must be an HTTP error status or 'drop'")
+        if not is_fault_status(status):
+            raise ValueError("status must be an HTTP error status (400-599) or 'drop'")
+        _check_count(count)
         with self._lock:
             self._faults.append(ScriptedFault(method.upper(), path_pattern, status, count, when))
 
@@ -74,19 +100,24 @@ class SimControl:
             self._faults.clear()
 
     def set_fault_rate(self, f: float) -> None:
-        if not 0.0 <= f <= 1.0:
-            raise ValueError("fault rate must be between 0 and 1")
-        self.fault_rate = f
+        if isinstance(f, bool) or not isinstance(f, int | float) or not 0.0 <= f <= 1.0:  # NaN fails too
+            raise ValueError("fault rate must be a number from 0 to 1")
+        self.fault_rate = float(f)
 
     def set_latency_ms(self, m: int) -> None:
-        if m < 0:
-            raise ValueError("latency must be >= 0")
+        if not _is_int(m) or not 0 <= m <= MAX_LATENCY_MS:
+            raise ValueError(f"latency must be an integer from 0 to {MAX_LATENCY_MS} ms")
         self.latency_ms = m
 
     def expire_tokens(self) -> int:
         return self._tokens.expire_all()
 
     def webhook_fail(self, name: str, status: int | None, count: int | None = None) -> None:
+        """Answer ``status`` to the next ``count`` deliveries to ``name`` (all if None); None clears."""
+        if status is not None and not (_is_int(status) and 400 <= status <= 599):
+            raise ValueError("webhook status must be an HTTP error status (400-599) or None")
+        if count is not None:
+            _check_count(count)
         self._webhooks.fail(name, status, count)
 
     def stats(self) -> dict[str, Any]:
@@ -103,8 +134,13 @@ class SimControl:
             }
 
     # --- used by the gate -------------------------------------------------------------------
-    def take_fault(self, method: str, path: str) -> tuple[FaultStatus, str] | None:
-        """The fault to apply to this request, with its timing, or None."""
+    def take_fault(
+        self, method: str, path: str, *, random_faults: bool = True
+    ) -> tuple[FaultStatus, str] | None:
+        """The fault to apply to this request, with its timing, or None.
+
+        Scripted faults come first; ``random_faults=False`` (the token endpoint) skips the
+        ``fault_rate`` draw."""
         with self._lock:
             for f in self._faults:
                 if f.remaining > 0 and f.matches(method, path):
@@ -113,7 +149,7 @@ class SimControl:
                         self._faults.remove(f)
                     self.faults_injected += 1
                     return f.status, f.when
-            if self.fault_rate > 0 and self._rng.random() < self.fault_rate:
+            if random_faults and self.fault_rate > 0 and self._rng.random() < self.fault_rate:
                 self.faults_injected += 1
                 return self._rng.choice(RANDOM_FAULTS), "before"
         return None

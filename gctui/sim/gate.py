@@ -1,8 +1,10 @@
 """The ASGI gate in front of the routes: correlation ids, latency, auth, rate limit, faults, stats.
 
 Order for ``/api/v2/*``: latency -> bearer token (401) -> per-token sliding budget (429) -> scripted
-or random fault -> route. ``/oauth/token`` gets a correlation id and is counted; ``/sim/*`` is
-passed straight through (control and webhook receiver are never faulted or limited).
+or random fault -> route. ``/oauth/token`` gets a correlation id, is counted and takes scripted
+faults (a login outage: 503s or dropped connections on the next N token requests) but never random
+ones; its credential checks and per-client budget live in the route. ``/sim/*`` is passed straight
+through (control and webhook receiver are never faulted or limited).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gctui.sim.control import FaultStatus
 from gctui.sim.errors import CORRELATION_HEADER, error_bytes, new_correlation_id
 from gctui.sim.runtime import SimRuntime
 
@@ -85,7 +88,11 @@ class Gate:
             await send(message)
 
         if path == "/oauth/token":
-            await self.app(scope, receive, tagged_send)
+            fault = control.take_fault(scope["method"], path, random_faults=False)
+            if fault is None:
+                await self.app(scope, receive, tagged_send)
+            else:
+                await self._fault(fault, cid, scope, receive, send, tagged_send)
             return
         delay = control.jitter_latency_s()
         if delay:
@@ -129,6 +136,18 @@ class Gate:
         if fault is None:
             await self.app(scope, receive, tagged_send)
             return
+        await self._fault(fault, cid, scope, receive, send, tagged_send)
+
+    async def _fault(
+        self,
+        fault: tuple[FaultStatus, str],
+        cid: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        tagged_send: Send,
+    ) -> None:
+        """Answer with the fault; with ``when="after"`` the route runs first and its answer is lost."""
         status, when = fault
         if when == "after":
 
@@ -138,7 +157,7 @@ class Gate:
             await self.app(scope, receive, swallow)
         if status == "drop":
             if _drop(send):
-                control.record_drop()
+                self.rt.control.record_drop()
                 return
             status = 502
         code = FAULT_CODES.get(int(status), "internal.server.error")

@@ -1,6 +1,8 @@
 """``gctui sim``: serve the simulated org over HTTP until Ctrl+C.
 
-Module-level imports stay light (argparse only): starlette/uvicorn are imported inside ``run``.
+The CLI depends on the simulator, never the reverse (:mod:`gctui.sim` imports nothing else of
+gctui). Module-level imports stay light (argparse and the simulator's config dataclass):
+starlette/uvicorn are imported inside ``run``.
 """
 
 from __future__ import annotations
@@ -9,13 +11,24 @@ import argparse
 import sys
 from pathlib import Path
 
+from gctui.errors import GctuiError
 from gctui.sim.config import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
+    MAX_ENTITIES,
+    MAX_LATENCY_MS,
     RESTRICTED_CLIENT_ID,
     RESTRICTED_CLIENT_SECRET,
     SimConfig,
+    SimConfigError,
 )
+
+# SimConfig fields whose flag is not ``--`` + the field name with dashes.
+_FLAGS = {"state_path": "--state"}
+
+
+def flag_for(field: str) -> str:
+    return _FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,22 +37,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "sim",
         help="serve a simulated Genesys Cloud org on loopback",
         description="Serve a simulated Genesys Cloud org (OAuth + /api/v2) over real HTTP.",
+        epilog=f"Each of --actions, --flows, --queues and --edges takes at most {MAX_ENTITIES}. "
+        "A bad value is refused (exit 2) before anything starts.",
     )
     p.add_argument("--host", default=d.host, help="bind address (default %(default)s)")
-    p.add_argument("--port", type=int, default=8765, help="port, 0 for a free one (default %(default)s)")
+    p.add_argument("--port", type=int, default=8765, help="0-65535, 0 for a free one (default %(default)s)")
     p.add_argument("--client-id", dest="sim_client_id", default=DEMO_CLIENT_ID, metavar="ID")
     p.add_argument("--client-secret", dest="sim_client_secret", default=DEMO_CLIENT_SECRET, metavar="S")
     p.add_argument("--restricted-client-id", default=RESTRICTED_CLIENT_ID, metavar="ID")
     p.add_argument("--restricted-client-secret", default=RESTRICTED_CLIENT_SECRET, metavar="S")
     p.add_argument("--seed", type=int, default=d.seed, help="same seed, same org (default %(default)s)")
-    p.add_argument("--actions", type=int, default=d.actions, metavar="N")
-    p.add_argument("--flows", type=int, default=d.flows, metavar="N")
-    p.add_argument("--queues", type=int, default=d.queues, metavar="N")
-    p.add_argument("--edges", type=int, default=d.edges, metavar="N")
+    for name in ("actions", "flows", "queues", "edges"):
+        p.add_argument(
+            f"--{name}",
+            type=int,
+            default=getattr(d, name),
+            metavar="N",
+            help=f"how many to generate, 0-{MAX_ENTITIES} (default %(default)s)",
+        )
     p.add_argument(
         "--rate-limit", type=int, default=d.rate_limit, metavar="N", help="requests per token per window"
     )
-    p.add_argument("--rate-window", type=float, default=d.rate_window, metavar="SECONDS")
+    p.add_argument(
+        "--rate-window",
+        type=float,
+        default=d.rate_window,
+        metavar="SECONDS",
+        help="rate-limit window, finite and > 0 (default %(default)s)",
+    )
     p.add_argument(
         "--token-rate-limit",
         type=int,
@@ -47,9 +72,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="token requests per client per minute",
     )
-    p.add_argument("--token-ttl", type=int, default=d.token_ttl, metavar="SECONDS")
-    p.add_argument("--fault-rate", type=float, default=d.fault_rate, metavar="F", help="0..1")
-    p.add_argument("--latency-ms", type=int, default=d.latency_ms, metavar="M")
+    p.add_argument(
+        "--token-ttl", type=int, default=d.token_ttl, metavar="SECONDS", help=">= 1 (default %(default)s)"
+    )
+    p.add_argument(
+        "--fault-rate",
+        type=float,
+        default=d.fault_rate,
+        metavar="F",
+        help="share of API requests that fail at random, 0-1 (default %(default)s)",
+    )
+    p.add_argument(
+        "--latency-ms",
+        type=int,
+        default=d.latency_ms,
+        metavar="M",
+        help=f"added latency per API request, 0-{MAX_LATENCY_MS} (default %(default)s)",
+    )
     p.add_argument(
         "--state", type=Path, default=None, metavar="FILE", help="persist changes to this JSON file"
     )
@@ -72,13 +111,11 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from gctui.errors import GctuiError
-
     config = config_from_args(args)
     try:
         config.validate()
-    except ValueError as exc:
-        raise GctuiError(str(exc), 2) from None
+    except SimConfigError as exc:
+        raise GctuiError(exc.describe(flag_for(exc.field)), 2) from None
     from gctui.sim.server import SimServer
 
     async def serve() -> None:
@@ -89,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
             raise GctuiError(
                 f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", 2
             ) from None
+        except SimConfigError as exc:
+            raise GctuiError(exc.describe(flag_for(exc.field)), 2) from None
         except ValueError as exc:
             raise GctuiError(str(exc), 2) from None
         rt = sim.runtime
