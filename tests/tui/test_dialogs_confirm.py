@@ -103,19 +103,27 @@ async def test_a_short_batch_takes_only_its_height() -> None:
 
 
 async def test_server_names_are_cleaned_and_never_markup() -> None:
-    evil = "Evil\x1b[2J [b]bold[/b] \u202ename"
+    evil = "E\x1b[2J [b]b[/b] \u202en"
     changes = [Change(evil, "timeoutSeconds", "[red]10", "30\x07")]
     host = DialogHost(ConfirmScreen(BlastRadius(title="Fix [i]x[/i]", changes=changes, noun="actions")))
     async with host.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = host.screen
         names = shown(screen.query_one("#confirm-names"))
-        assert "\x1b" not in names and "\\x1b[2J" in names and "[b]bold[/b]" in names
+        assert "\x1b" not in names and "\\x1b[2J" in names and "[b]b[/b]" in names
         assert "\\u202e" in names
         assert shown(screen.query_one("#confirm-summary")) == "1 action will change"
         (row,) = table_rows(host)
+        assert row[0] == names
         assert row[2] == "[red]10" and row[3] == "30\\x07"
         assert "\x1b" not in host.export_screenshot()
+
+
+def test_long_names_keep_both_ends() -> None:
+    from gctui.tui.widgets.confirm import CELL_WIDTH, diff_rows
+
+    (row,) = diff_rows([Change("Salesforce lookup of the account by phone 07", "f", 1, 2)])
+    assert row[0].plain == "Salesforce l…t by phone 07" and len(row[0].plain) == CELL_WIDTH
 
 
 def test_unchanged_values_are_dimmed_and_changed_ones_highlighted() -> None:

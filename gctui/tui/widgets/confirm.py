@@ -78,13 +78,21 @@ class BlastRadius:
     def names_line(self, limit: int = MAX_NAMES) -> str:
         """'a, b, c, d, e … and 7 more' (each name cleaned and cut to a readable width)."""
         names = self.item_names()
-        shown = ", ".join(_cut(clean(n), NAME_WIDTH) for n in names[:limit])
+        shown = ", ".join(_cut_middle(clean(n), NAME_WIDTH) for n in names[:limit])
         more = len(names) - limit
         return f"{shown} … and {more} more" if more > 0 else shown
 
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cut_middle(text: str, width: int) -> str:
+    """Names of a batch often share a prefix: keep both ends ('Salesforce l…account 07')."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def diff_rows(changes: Sequence[Change], limit: int = MAX_ROWS) -> list[tuple[Text, Text, Text, Text]]:
@@ -96,7 +104,7 @@ def diff_rows(changes: Sequence[Change], limit: int = MAX_ROWS) -> list[tuple[Te
         style = "bold" if c.changes else "dim"
         rows.append(
             (
-                Text(_cut(clean(c.item), CELL_WIDTH)),
+                Text(_cut_middle(clean(c.item), CELL_WIDTH)),
                 Text(clean(c.field)),
                 Text(before, style="red" if c.changes else "dim"),
                 Text(after, style=f"{style} green" if c.changes else style),
