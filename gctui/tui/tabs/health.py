@@ -335,25 +335,36 @@ class HealthTab(FeatureTab):
 
     def action_details(self) -> None:
         from gctui.services.health import sparkline
+        from gctui.text import clean
+        from gctui.tui.tabs.health_panels import STATUS_STYLE
         from gctui.tui.widgets.detail import DetailScreen
 
         key = self.data_view().current_key()
-        if self.monitor is None or key is None:
+        monitor = self.monitor
+        if monitor is None or key is None:
             return
-        row = next((r for r in self.monitor.rows() if r.name == key), None)
-        if row is None:
-            return
-        lines = [
-            f"[b]{row.name}[/b]  {row.method} {row.path}",
-            f"status {row.status}  last code {row.status_code or '-'}  latency {ms(row.latency_ms)} ms",
-            f"p50 {ms(row.p50_ms)} ms  p95 {ms(row.p95_ms)} ms  errors in window {row.errors}",
-            f"consecutive failures {row.consecutive_failures}",
-            f"last error: {row.error_detail or row.last_error or '-'}",
-            f"correlation id: {row.correlation_id or '-'}",
-            f"history: {sparkline(row.history, 40)}",
-        ]
-        self.app.push_screen(DetailScreen(f"Probe {row.name}", "\n".join(lines)))
 
+        def content() -> Text | None:
+            """The probe's row as the monitor has it now (the dialog re-reads it every second)."""
+            row = next((r for r in monitor.rows() if r.name == key), None)
+            if row is None:
+                return None
+            checked = row.checked_at.astimezone().strftime("%H:%M:%S") if row.checked_at else "-"
+            text = Text()
+            text.append(clean(row.name), style="bold")
+            text.append(f"  {clean(row.method)} {clean(row.path)}\n")
+            text.append("status ")
+            text.append(str(row.status), style=STATUS_STYLE.get(str(row.status), ""))
+            text.append(f"  last code {row.status_code or '-'}  latency {ms(row.latency_ms)} ms\n")
+            text.append(f"p50 {ms(row.p50_ms)} ms  p95 {ms(row.p95_ms)} ms  errors in window {row.errors}\n")
+            text.append(f"consecutive failures {row.consecutive_failures}  checked at {checked}\n")
+            text.append(f"last error: {clean(row.error_detail or row.last_error or '-')}\n")
+            text.append(f"correlation id: {clean(row.correlation_id or '-')}\n")
+            text.append(f"history: {sparkline(row.history, 40)}")
+            return text
+
+        if content() is not None:
+            self.app.push_screen(DetailScreen(f"Probe {key}", content))
 
 def _error_text(row: ProbeRow) -> str:
     if not row.last_error:
