@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from gctui.errors import EXIT_FAILED, EXIT_OK
-from gctui.text import duration
+from gctui.text import clean, duration
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,7 +48,7 @@ def run_check(args: argparse.Namespace) -> int:
         _print_human(report)
     if not report["ok"]:
         if not args.json:
-            print(f"gctui: config check failed: {report['error']}", file=sys.stderr)
+            print(f"gctui: config check failed: {clean(report['error'])}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -98,6 +98,9 @@ async def _check(profile: Any) -> dict[str, Any]:
 
 
 def _print_human(r: dict[str, Any]) -> None:
+    """The report as aligned lines, each through ``clean``: the org name and id, the token outcome
+    and the rate-limit source come from a server, and a terminal must never receive its control
+    characters. ``--json`` keeps the raw strings (JSON escapes them itself)."""
     tok, rate = r["token"], r["rateLimit"]
     expiry = tok["expiresInSeconds"]
     expires = f", expires in {duration(expiry)}" if expiry is not None else ""
@@ -106,10 +109,7 @@ def _print_human(r: dict[str, Any]) -> None:
         ("region", f"{r['region']}  {r['apiBase']}  (login {r['loginBase']})"),
         ("mode", "read-only" if r["readOnly"] else "read-write"),
         ("org", f"{r['org']['name']}  ({r['org']['id']})" if r["org"] else "-"),
-        (
-            "token",
-            f"{r['auth']}, {tok['lastOutcome']}{expires}",
-        ),
+        ("token", f"{r['auth']}, {tok['lastOutcome']}{expires}"),
         (
             "rate limit",
             f"{rate['limit']} per {duration(rate['windowSeconds'])} ({rate['source']}), "
@@ -117,4 +117,4 @@ def _print_human(r: dict[str, Any]) -> None:
         ),
     ]
     for key, value in lines:
-        print(f"{key:<11} {value}")
+        print(f"{key:<11} {clean(value)}")

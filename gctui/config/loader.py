@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import Field, SecretStr, ValidationError
@@ -22,7 +24,7 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSetti
 from gctui.config.errors import ConfigError, dotted, from_validation
 from gctui.config.models import PROFILE_NAME_RE, HealthConfig, ProfileConfig, Settings, check_base_url
 from gctui.genesys.options import ClientOptions
-from gctui.genesys.regions import Region, UnknownRegionError, resolve_region
+from gctui.genesys.regions import Region, UnknownRegionError, is_genesys_host, resolve_region
 from gctui.genesys.secrets import Secret
 
 APP_NAME = "gctui"
@@ -33,6 +35,10 @@ ENV_ACCESS_TOKEN = "GENESYSCLOUD_ACCESS_TOKEN"  # noqa: S105
 ENV_REGION = "GENESYSCLOUD_REGION"
 ENV_API_URL = "GENESYSCLOUD_API_URL"
 DEFAULT_PROFILE_NAME = "default"  # the profile name used when the file defines none
+# C0/C1 control characters, DEL and the Unicode line separators: never part of a credential.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A bearer token is sent verbatim in a header: printable ASCII without spaces.
+_TOKEN = re.compile("[\x21-\x7e]+")
 
 # Profile keys copied into ClientOptions when set (None keeps the ClientOptions default).
 _TUNING_KEYS = (
@@ -226,8 +232,8 @@ def _resolve(value: str, source: str, url_only: bool) -> Region:
         return resolve_region(value)
     except UnknownRegionError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    except ValueError as exc:
-        raise ConfigError(f"{source}: {exc} (got {value!r})") from None
+    except ValueError as exc:  # the message shows the URL without its credentials
+        raise ConfigError(f"{source}: {exc}") from None
 
 
 def _region(settings: Settings, name: str, profile: ProfileConfig, env: EnvLayer, ov: CliOverrides) -> Region:
@@ -256,6 +262,62 @@ def _secret(value: SecretStr | None) -> Secret | None:
     return Secret(text) if text else None
 
 
+def _first(*candidates: tuple[str | None, str]) -> tuple[str | None, str]:
+    """The first value that is set, with where it came from."""
+    for value, source in candidates:
+        if value:
+            return value, source
+    return None, ""
+
+
+def _first_secret(*candidates: tuple[SecretStr | None, str]) -> tuple[Secret | None, str]:
+    for value, source in candidates:
+        secret = _secret(value)
+        if secret is not None:
+            return secret, source
+    return None, ""
+
+
+def _check_credential(value: str | None, source: str, what: str) -> None:
+    """Refuse a credential an HTTP request cannot carry, naming where it came from but never
+    echoing it (it is a secret, or a paste gone wrong next to one)."""
+    if value is None:
+        return
+    if _CONTROL.search(value):
+        raise ConfigError(
+            f"{source}: the {what} contains a control character (a line break or a tab?); "
+            "set it again without one"
+        )
+    if what == "access token" and not _TOKEN.fullmatch(value):
+        raise ConfigError(
+            f"{source}: the {what} must be printable ASCII without spaces (it is sent verbatim "
+            "in the Authorization header); set it again as issued"
+        )
+    if what == "client id" and ":" in value:
+        raise ConfigError(f"{source}: the {what} cannot contain ':' (it separates id and secret at login)")
+
+
+def _check_webhook(settings: Settings, region: Region) -> None:
+    """The alert webhook goes to the user's own systems (chat, paging), never to the org: it is
+    the one POST gctui sends in read-only mode, so it must not be able to reach the org."""
+    url = settings.health.alert_webhook.get_secret_value()
+    if not url:
+        return
+    target = _origin(url)
+    if target in {_origin(region.api_base), _origin(region.login_base)} or is_genesys_host(target[0]):
+        raise ConfigError(
+            f"{_where(settings)}: health.alert_webhook points at Genesys Cloud; alert webhooks go to "
+            "your own systems (chat, paging), never to the org"
+        )
+
+
+def _origin(url: str) -> tuple[str, int | None]:
+    """(host, port) of a URL already checked at load, the scheme's default port made explicit."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return (parts.hostname or "").rstrip("."), parts.port if parts.port is not None else default
+
+
 def resolve_profile(
     settings: Settings,
     overrides: CliOverrides,
@@ -267,9 +329,20 @@ def resolve_profile(
     name, profile = _select(settings, overrides)
     env_layer = EnvLayer.from_mapping(env)
     region = _region(settings, name, profile, env_layer, overrides)
-    client_id = overrides.client_id or env_layer.client_id or profile.client_id
-    client_secret = _secret(env_layer.client_secret) or _secret(profile.client_secret)
+    _check_webhook(settings, region)
+    file_key = f"{_where(settings)}: {dotted(('profiles', name))}"
+    client_id, id_source = _first(
+        (overrides.client_id, "--client-id"),
+        (env_layer.client_id, ENV_CLIENT_ID),
+        (profile.client_id, f"{file_key}.client_id"),
+    )
+    client_secret, secret_source = _first_secret(
+        (env_layer.client_secret, ENV_CLIENT_SECRET), (profile.client_secret, f"{file_key}.client_secret")
+    )
     access_token = _secret(env_layer.access_token)
+    _check_credential(client_id, id_source, "client id")
+    _check_credential(client_secret.reveal() if client_secret else None, secret_source, "client secret")
+    _check_credential(access_token.reveal() if access_token else None, ENV_ACCESS_TOKEN, "access token")
     if require_credentials and access_token is None and not (client_id and client_secret):
         raise ConfigError(_missing_credentials(settings, name, client_id, client_secret))
     tuning = {key: getattr(profile, key) for key in _TUNING_KEYS if getattr(profile, key) is not None}

@@ -12,7 +12,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
 
-from gctui.genesys.regions import UnknownRegionError, resolve_region
+from gctui.genesys.regions import BadUrlError, UnknownRegionError, check_url, redact_url, resolve_region
+from gctui.genesys.regions import check_base_url as _check_base_url
+from gctui.text import clean
 
 # Keys whose values must never be echoed in an error message.
 SECRET_KEYS = frozenset({"client_secret", "access_token", "alert_webhook"})
@@ -23,14 +25,23 @@ _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def check_base_url(value: str) -> str:
-    """An http(s) base URL such as ``https://api.mypurecloud.ie`` (a proxy, the simulator)."""
+    """An http(s) base URL such as ``https://api.mypurecloud.ie`` (a proxy, the simulator); the
+    ValueError says what is wrong and what is allowed (never the URL's credentials)."""
     if "://" not in value:
-        raise ValueError("expected a base URL such as https://api.mypurecloud.ie")
-    try:
-        resolve_region(value)
-    except UnknownRegionError:
-        raise ValueError("expected an http(s) base URL such as https://api.mypurecloud.ie") from None
+        shown = clean(redact_url(value.strip()))
+        raise ValueError(f"expected a base URL such as https://api.mypurecloud.ie (got {shown!r})")
+    _check_base_url(value)
     return value.strip()
+
+
+def check_webhook_url(url: str) -> str:
+    """The alert webhook: an http(s) URL to the user's own system. Its value is a secret (it
+    usually embeds a token), so the ValueError never repeats any of it."""
+    try:
+        check_url(url, quiet=True)
+    except BadUrlError as exc:
+        raise ValueError(f'the URL {exc}; expected an http(s) URL, or "" for no alerts') from None
+    return url
 
 
 class ProfileConfig(BaseModel):
@@ -118,10 +129,7 @@ class HealthConfig(BaseModel):
     @classmethod
     def _webhook(cls, value: SecretStr) -> SecretStr:
         url = value.get_secret_value().strip()
-        if url and not re.match(r"^https?://[^/\s]+", url):
-            # Never echo the value: a webhook URL usually embeds a token.
-            raise ValueError('expected an http(s) URL, or "" for no alerts')
-        return SecretStr(url)
+        return SecretStr(check_webhook_url(url) if url else "")
 
     @model_validator(mode="after")
     def _thresholds(self) -> Self:

@@ -16,6 +16,7 @@ from gctui.genesys.decode import api_error, decode_json, parse_model, retry_afte
 from gctui.genesys.errors import (
     ApiError,
     AuthError,
+    ConfigurationError,
     LimitHit,
     RateLimitedError,
     ReadOnlyError,
@@ -25,7 +26,7 @@ from gctui.genesys.options import ClientOptions
 from gctui.genesys.pagination import paginate
 from gctui.genesys.ratelimit import RateGovernor
 from gctui.genesys.secrets import Secret
-from gctui.genesys.transport import ReadOnlyTransport, is_read_request, link_reason
+from gctui.genesys.transport import ReadOnlyTransport, TokenOnlyTransport, is_read_request, link_reason
 
 M = TypeVar("M", bound=BaseModel)
 Params = Mapping[str, Any] | None
@@ -47,6 +48,9 @@ class GenesysClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.options = options
+        self.read_only = options.read_only
+        timeout = httpx.Timeout(options.request_timeout, connect=options.connect_timeout)
+        headers = {"User-Agent": options.user_agent, "Accept": "application/json"}
         inner = transport or httpx.AsyncHTTPTransport(
             limits=httpx.Limits(
                 max_connections=options.max_connections,
@@ -55,29 +59,25 @@ class GenesysClient:
             ),
             retries=0,
         )
-        self.read_only = options.read_only
         self.http = httpx.AsyncClient(
             base_url=options.region.api_base,
-            transport=(
-                ReadOnlyTransport(inner, token_url=options.region.login_base + TOKEN_PATH)
-                if options.read_only
-                else inner
-            ),
-            timeout=httpx.Timeout(options.request_timeout, connect=options.connect_timeout),
-            headers={"User-Agent": options.user_agent, "Accept": "application/json"},
+            transport=ReadOnlyTransport(inner, options.region.api_base) if options.read_only else inner,
+            timeout=timeout,
+            headers=headers,
             follow_redirects=False,
         )
         self._sleep = sleep
-        # The token request gets its own small connection pool: in a 401 storm it must not
-        # queue behind every API request waiting for one of the shared connections.
-        self._login_http = self.http
-        if transport is None:
-            self._login_http = httpx.AsyncClient(
-                transport=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=2), retries=0),
-                timeout=httpx.Timeout(options.request_timeout, connect=options.connect_timeout),
-                headers={"User-Agent": options.user_agent, "Accept": "application/json"},
-                follow_redirects=False,
-            )
+        # The login client sends exactly one thing, the token POST, in every mode. It has its own
+        # small connection pool: in a 401 storm it must not queue behind every API request.
+        login_inner = transport or httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=2), retries=0)
+        self._login_http = httpx.AsyncClient(
+            transport=TokenOnlyTransport(
+                login_inner, options.region.login_base + TOKEN_PATH, close_inner=transport is None
+            ),
+            timeout=timeout,
+            headers=headers,
+            follow_redirects=False,
+        )
         self.tokens = TokenManager(options, self._login_http, clock)
         self.governor = RateGovernor(
             options.rate_limit_fallback,
@@ -102,8 +102,7 @@ class GenesysClient:
     async def aclose(self) -> None:
         await self.tokens.aclose()
         await self.http.aclose()
-        if self._login_http is not self.http:
-            await self._login_http.aclose()
+        await self._login_http.aclose()
 
     # -- limits -------------------------------------------------------------------------------
 
@@ -167,6 +166,9 @@ class GenesysClient:
         called each time the request actually leaves (after any wait for a token or for the rate
         budget), so a caller timing the API does not count our own pacing as latency."""
         method = method.upper()
+        if not path.startswith("/") or path.startswith("//"):
+            # The bearer token goes only to the org's API base: never an absolute URL.
+            raise ConfigurationError(f"{method} {path[:80]!r}: expected a path such as /api/v2/…")
         if self.read_only and not is_read_request(method, path.split("?", 1)[0]):
             raise ReadOnlyError(f"read-only mode: {method} {path} was not sent")
         if self._limits is None or not self._limits.done():

@@ -1,4 +1,9 @@
-"""Export a table's filtered view to CSV or JSON. Pure Python; the caller shows the path."""
+"""Export a table's filtered view to CSV or JSON. Pure Python; the caller shows the path.
+
+Exports hold org data: each file is new (never overwrites) and readable by the user only (0600,
+in a 0700 directory when gctui creates it). CSV cells are passed through :func:`gctui.text.clean`
+(a spreadsheet or ``cat`` must not receive a server's control characters); JSON escapes them itself
+and keeps the raw strings."""
 
 from __future__ import annotations
 
@@ -8,6 +13,10 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
+
+from gctui.files import open_new_private, private_dir
+from gctui.text import clean
 
 
 def _camel(label: str) -> str:
@@ -21,27 +30,39 @@ def export_records(records: Sequence[Mapping[str, object]], *, fmt: str, directo
     """Write typed records (stable camelCase keys, numbers as numbers, ISO-8601 UTC times)."""
     columns = list(records[0]) if records else []
     if fmt == "json":
-        return _write(directory, stem, fmt, json.dumps(list(records), indent=2, default=str) + "\n")
+        return _write_json(directory, stem, list(records))
     return export_rows(
         columns, [[r.get(c) for c in columns] for r in records], fmt=fmt, directory=directory, stem=stem
     )
 
 
-def _write(directory: Path, stem: str, fmt: str, text: str) -> Path:
-    path = _new_path(directory, stem, fmt)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _new_path(directory: Path, stem: str, fmt: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
+def _open_new(directory: Path, stem: str, fmt: str, *, newline: str | None = None) -> tuple[Path, TextIO]:
+    """A new private file ``gctui-STEM-STAMP[-N].FMT`` in ``directory`` (created 0700 if missing)."""
+    private_dir(directory)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"gctui-{stem}-{stamp}.{fmt}"
     n = 1
-    while path.exists():
-        n += 1
-        path = directory / f"gctui-{stem}-{stamp}-{n}.{fmt}"
+    while True:
+        path = directory / (f"gctui-{stem}-{stamp}.{fmt}" if n == 1 else f"gctui-{stem}-{stamp}-{n}.{fmt}")
+        try:
+            return path, open_new_private(path, newline=newline)
+        except FileExistsError:
+            n += 1
+
+
+def _write_json(directory: Path, stem: str, data: object) -> Path:
+    path, fh = _open_new(directory, stem, "json")
+    with fh:
+        fh.write(json.dumps(data, indent=2, default=str) + "\n")
     return path
+
+
+def _csv_cell(value: object) -> object:
+    """Numbers stay numbers; text is cleaned of control characters; None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return value
+    return clean(value)
 
 
 def export_rows(
@@ -55,16 +76,14 @@ def export_rows(
     """Write rows (already filtered, as shown) and return the file's path."""
     if fmt not in ("csv", "json"):
         raise ValueError(f"unknown export format {fmt!r}; use csv or json")
-    path = _new_path(directory, stem, fmt)
-    if fmt == "csv":
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(columns)
-            writer.writerows([["" if c is None else c for c in row] for row in rows])
-    else:
+    if fmt == "json":
         keys = [_camel(c) for c in columns]
-        data = [dict(zip(keys, row, strict=False)) for row in rows]
-        path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+        return _write_json(directory, stem, [dict(zip(keys, row, strict=False)) for row in rows])
+    path, fh = _open_new(directory, stem, "csv", newline="")
+    with fh:
+        writer = csv.writer(fh)
+        writer.writerow([clean(c) for c in columns])
+        writer.writerows([[_csv_cell(c) for c in row] for row in rows])
     return path
 
 

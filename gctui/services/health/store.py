@@ -15,6 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
+from gctui.files import private_dir, private_file
 from gctui.services.health.models import HistoryPoint, ProbeRow, ProbeStatus
 
 APP_NAME = "gctui"
@@ -57,7 +58,12 @@ class HistoryStore:
     def __init__(self, path: Path, scope: str = "default") -> None:
         self.path = Path(path)
         self.scope = scope
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Probe errors name the org's queues, flows and hosts: the user's eyes only (0700/0600).
+        private_dir(self.path.parent)
+        private_file(self.path)
+        for suffix in ("-wal", "-shm"):  # SQLite creates these with the DB's mode; tighten old ones
+            if (side := self.path.with_name(self.path.name + suffix)).exists():
+                private_file(side)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         with self._lock:
