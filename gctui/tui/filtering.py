@@ -88,12 +88,10 @@ _FLIP = bytes([1, 0]) + bytes(254)
 
 def row_text(cells: Sequence[object]) -> str:
     """The lowercase text `RowFilter.mask` searches: cells joined by a newline (none inside).
-    Cells are str, or anything whose ``plain`` (rich Text) or ``str()`` is the text shown."""
-    try:
-        text = SEP.join(cells)  # type: ignore[arg-type]
-    except TypeError:
-        cells = [_plain(c) for c in cells]
-        text = SEP.join(cells)  # type: ignore[arg-type]
+    Cells are str, or anything whose ``str()`` is the text shown (rich Text); None is empty."""
+    text = SEP.join(map(str, cells))
+    if "None" in text and any(c is None for c in cells):
+        text = SEP.join(_plain(c) for c in cells)
     if text.count(SEP) != len(cells) - 1:
         text = SEP.join(_plain(c).replace(SEP, " ") for c in cells)
     return text.lower()

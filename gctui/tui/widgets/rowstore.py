@@ -22,6 +22,9 @@ from gctui.tui.filtering import RowFilter, parse_filter, row_text
 Cell = str | Text | int | float | None
 SortValue = float | str | None
 MISSING = frozenset({"", "-", "—", "n/a"})
+# Rows whose rich Text cells decide which columns get a style-aware comparison on refresh
+# (plus every row refreshed since): a colour change with the same text is then a change.
+_TEXT_SAMPLE = 1000
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
 
 
@@ -217,9 +220,13 @@ class RowStore:
         self.cells = [list(r) for r in rows]
         self.versions = []
         self._text_cols.clear()
-        for key, row in zip(keys, self.cells, strict=True):
-            j = old_pos.get(key)
+        for row in self.cells[:_TEXT_SAMPLE]:
             self._note_text(row)
+        if not old_pos:  # the first load: nothing to compare with
+            self.versions = list(range(self._tick + 1, self._tick + 1 + len(keys)))
+            self._tick += len(keys)
+        for key, row in zip(keys, self.cells, strict=True) if old_pos else ():
+            j = old_pos.get(key)
             if j is not None and len(row) == len(old_cells[j]) and all(map(_same, old_cells[j], row)):
                 self.versions.append(old_versions[j])
                 continue
