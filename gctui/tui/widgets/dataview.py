@@ -1,127 +1,514 @@
-"""A DataTable that is diffed by row key (never cleared and refilled), filtered by `/`, and
-exported as shown. Cursor, scroll and selection survive every refresh."""
+"""DataView: the one table for every list, on Textual's Line API (`ScrollView.render_line`).
+
+The rows live in a `RowStore` (filter, sort, diff); the widget draws only the lines on screen,
+each from a Strip cache keyed by row id + row version + what decorates it (cursor, mark,
+changed cells). Every change (refresh, filter, sort, cursor, marks, a highlight fading) compares
+the visible lines before and after and repaints only the lines that differ: on a slow SSH link
+a refresh that changes one cell sends one line. The cursor is kept by row id, marks are row ids.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from rich.text import Text
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
 
 from gctui.tui.filtering import RowFilter, parse_filter
+from gctui.tui.widgets.marks import Marks
+from gctui.tui.widgets.rowpaint import RowStyles, column_widths, header_strip, line_width, row_strip
+from gctui.tui.widgets.rowstore import Cell, Changes, Column, RowStore, plain
 
-Cell = str | Text
+__all__ = ["Cell", "Column", "DataView", "RowKey", "plain"]
 
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    width: int | None = None
-    # One flexible column takes the width left over (never less than ``width``).
-    flex: bool = False
+_CACHE_LIMIT = 1024
 
 
-def plain(cell: object) -> str:
-    if isinstance(cell, Text):
-        return cell.plain
-    return "" if cell is None else str(cell)
+class RowKey(NamedTuple):
+    """A row id as DataTable callers know it (``.value``)."""
+
+    value: str
 
 
-class DataView(DataTable[Cell]):
+class DataView(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"dataview--header", "dataview--cursor", "dataview--marked", "dataview--changed"}
     DEFAULT_CSS = """
-    DataView { height: 1fr; }
+    DataView {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        & > .dataview--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .dataview--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .dataview--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .dataview--marked { background: $accent 25%; }
+        & > .dataview--changed { text-style: bold underline; }
+    }
     """
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "ends(-1)", "First row", show=False),
+        Binding("end", "ends(1)", "Last row", show=False),
+        Binding("left", "sideways(-1)", "Scroll left", show=False),
+        Binding("right", "sideways(1)", "Scroll right", show=False),
+        Binding("enter", "select", "Select", show=False),
+        Binding("s", "sort_next", "Sort", show=False),
+        Binding("S", "sort_reverse", "Reverse sort", show=False),
+        Binding("space", "toggle_mark", "Mark", show=False),
+        Binding("ctrl+space", "mark_range", "Mark range", show=False),
+        Binding("ctrl+backslash", "clear_marks", "Clear marks", show=False),
+    ]
+    _MARK_ACTIONS = frozenset({"toggle_mark", "mark_range", "clear_marks"})
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+    # namespace "data_table": apps that handled DataTable's messages keep working unchanged.
+    class RowHighlighted(Message, namespace="data_table"):
+        """The cursor moved to another row (``key`` None: the table shows no row)."""
+
+        def __init__(self, view: DataView, key: str | None) -> None:
+            super().__init__()
+            self.view = view
+            self.key = key
+
+        @property
+        def control(self) -> DataView:
+            return self.view
+
+    class RowSelected(Message, namespace="data_table"):
+        """Enter on a row."""
+
+        def __init__(self, view: DataView, key: str) -> None:
+            super().__init__()
+            self.view = view
+            self.key = key
+            self.row_key = RowKey(key)
+
+        @property
+        def control(self) -> DataView:
+            return self.view
+
+    class FilterApplied(Message):
+        """A filter given to `filter_soon` was applied (after the typing pause)."""
+
+        def __init__(self, view: DataView, flt: RowFilter) -> None:
+            super().__init__()
+            self.view = view
+            self.filter = flt
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        id: str | None = None,
+        markable: bool = False,
+        flash_seconds: float = 2.0,
+        filter_delay: float = 0.15,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(id=id)
         self.view_columns = list(columns)
-        self._all: dict[str, list[Cell]] = {}
-        self._order: list[str] = []
-        self.filter: RowFilter = parse_filter("")
-
-    def on_mount(self) -> None:
-        for col in self.view_columns:
-            self.add_column(col.label, key=col.key, width=col.width)
-
-    def on_resize(self) -> None:
-        flex = next((c for c in self.view_columns if c.flex and c.width), None)
-        if flex is None or flex.width is None:
-            return
-        pad = 2 * self.cell_padding
-        fixed = sum((c.width or 0) + pad for c in self.view_columns if c is not flex)
-        width = max(flex.width, self.size.width - fixed - pad - 1)
-        column = self.columns.get(ColumnKey(flex.key))
-        if column is not None and column.width != width:
-            column.width = width
-            self._clear_caches()
-            self._require_update_dimensions = True
-            self.refresh()
+        self.store = RowStore(columns)
+        self.markable = markable
+        self.marks = Marks()
+        self.flash_seconds = flash_seconds
+        self.filter_delay = filter_delay
+        self.clock = clock
+        self._cursor = 0
+        self._cursor_key: str | None = None
+        self._flash: dict[str, tuple[frozenset[int], float]] = {}
+        self._fade_timer: Timer | None = None
+        self._filter_timer: Timer | None = None
+        self._widths: list[int] = []
+        self._lines: dict[tuple[Any, ...], Strip] = {}
+        self._header: Strip | None = None
+        self._styles: RowStyles | None = None
 
     # -- data ---------------------------------------------------------------------------------
 
-    def set_rows(self, rows: Mapping[str, Sequence[Cell]]) -> None:
-        """Replace the data: changed cells are updated in place, rows added/removed by key."""
-        self._all = {k: list(v) for k, v in rows.items()}
-        self._order = list(rows)
-        self._sync()
+    def set_rows(self, rows: Mapping[str, Sequence[Cell]]) -> Changes:
+        """Replace the data; unchanged rows cost nothing to draw, changed cells are highlighted."""
+        return self._change(lambda: self.store.set_rows(rows))
 
-    def _visible_keys(self) -> list[str]:
-        f = self.filter
-        if not f.active:
-            return list(self._order)
-        return [k for k in self._order if f.matches_any(plain(c) for c in self._all[k])]
+    def update_rows(self, rows: Mapping[str, Sequence[Cell]], removed: Sequence[str] = ()) -> Changes:
+        """Change or add only ``rows``, drop ``removed``: the cost follows the rows given."""
+        return self._change(lambda: self.store.update_rows(rows, removed))
 
-    def _sync(self) -> None:
-        want = self._visible_keys()
-        current = [row.key.value for row in self.ordered_rows]
-        same = 0
-        for have, need in zip(current, want, strict=False):
-            if have != need:
-                break
-            same += 1
-        for key in current[same:]:
-            if key is not None:
-                self.remove_row(key)
-        col_keys = [c.key for c in self.view_columns]
-        for key in want[:same]:
-            for col, old, new in zip(col_keys, self.get_row(key), self._all[key], strict=False):
-                if old is not new and (plain(old) != plain(new) or old != new):
-                    self.update_cell(key, col, new)
-        for key in want[same:]:
-            self.add_row(*self._all[key], key=key)
+    def _change(self, apply: Callable[[], Changes]) -> Changes:
+        before = self._window()
+        first = not self.store.keys
+        changes = apply()
+        if first or (changes.structural and not self._widths_fixed()):
+            self._layout_columns()
+        if changes.cells and not first and self.flash_seconds > 0:
+            until = self.clock() + self.flash_seconds
+            for key, cols in changes.cells.items():
+                self._flash[key] = (frozenset(cols), until)
+            self._arm_fade()
+        self._settle(before)
+        if first and self.is_mounted and len(self.store) > 2000:
+            self.call_after_refresh(self.store.prepare)  # filter index built after the frame
+        return changes
 
-    # -- filter / export ----------------------------------------------------------------------
+    # -- filter and sort ----------------------------------------------------------------------
+
+    @property
+    def filter(self) -> RowFilter:
+        return self.store.filter
 
     def apply_filter(self, expr: str) -> RowFilter:
-        self.filter = parse_filter(expr)
-        self._sync()
-        return self.filter
+        """Filter now (synchronous); `filter_soon` is the debounced form for typing."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        before = self._window()
+        self.store.apply_filter(parse_filter(expr))
+        self._settle(before)
+        return self.store.filter
+
+    def filter_soon(self, expr: str) -> None:
+        """Apply ``expr`` once typing pauses for ``filter_delay``; posts `FilterApplied`."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+
+        def apply() -> None:
+            self._filter_timer = None
+            self.post_message(self.FilterApplied(self, self.apply_filter(expr)))
+
+        self._filter_timer = self.set_timer(self.filter_delay, apply)
+
+    def sort_by(self, column: str | None, reverse: bool = False) -> None:
+        """Sort by the column with key ``column`` (None: the order rows were given in)."""
+        col = None if column is None else [c.key for c in self.view_columns].index(column)
+        before = self._window()
+        self.store.sort(col, reverse)
+        self._header = None
+        self.refresh(Region(0, 0, self.size.width, 1))
+        self._settle(before)
+
+    @property
+    def sort_column(self) -> str | None:
+        col = self.store.sort_col
+        return None if col is None else self.view_columns[col].key
+
+    def action_sort_next(self) -> None:
+        col = self.store.sort_col
+        nxt = 0 if col is None else col + 1
+        self.sort_by(None if nxt >= len(self.view_columns) else self.view_columns[nxt].key)
+
+    def action_sort_reverse(self) -> None:
+        if self.store.sort_col is None:
+            self.sort_by(self.view_columns[0].key, reverse=True)
+        else:
+            self.sort_by(self.sort_column, not self.store.sort_reverse)
+
+    # -- reading (the API the tabs, the app and the tests use) --------------------------------
 
     @property
     def total(self) -> int:
-        return len(self._all)
+        return len(self.store)
 
     @property
     def shown(self) -> int:
-        return self.row_count
+        return len(self.store.view)
+
+    row_count = shown
+
+    @property
+    def rows(self) -> list[RowKey]:
+        """The shown rows' ids, in order (as DataTable's ``rows`` keys)."""
+        return [RowKey(k) for k in self.visible_keys()]
 
     def visible_keys(self) -> list[str]:
-        return self._visible_keys()
+        keys = self.store.keys
+        return [keys[i] for i in self.store.view]
 
     def visible_plain_rows(self) -> list[list[str]]:
-        return [[plain(c) for c in self._all[k]] for k in self._visible_keys()]
+        cells = self.store.cells
+        return [[plain(c) for c in cells[i]] for i in self.store.view]
 
     def column_labels(self) -> list[str]:
         return [c.label for c in self.view_columns]
 
+    def get_row(self, key: str) -> list[Cell]:
+        return list(self.store.row(key))
+
+    def get_row_at(self, index: int) -> list[Cell]:
+        return list(self.store.cells[self.store.view[index]])
+
     def current_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:
-            return None
-        return key
+        return self._cursor_key
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    # -- marks --------------------------------------------------------------------------------
+
+    def marked_keys(self) -> list[str]:
+        """Marked row ids that still exist, in the order the rows were given."""
+        return self.marks.existing(self.store.keys, self.store.pos)
+
+    def targets(self) -> list[str]:
+        """What an action applies to: the marks, else the cursor row."""
+        marked = self.marked_keys()
+        if marked:
+            return marked
+        return [self._cursor_key] if self._cursor_key is not None else []
+
+    def mark_status(self) -> str:
+        """E.g. "3 marked (1 hidden by the filter)"; "" when nothing is marked."""
+        marked = self.marked_keys()
+        if not marked:
+            return ""
+        store = self.store
+        hidden = sum(1 for k in marked if store.view_index(k) is None)
+        return f"{len(marked)} marked" + (f" ({hidden} hidden by the filter)" if hidden else "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Marking is opt-in: on other tables these keys reach the tab (space = "run now").
+        return self.markable or action not in self._MARK_ACTIONS
+
+    def action_toggle_mark(self) -> None:
+        if self._cursor_key is not None:
+            before = self._window()
+            self.marks.toggle(self._cursor_key)
+            self._settle(before)
+
+    def action_mark_range(self) -> None:
+        key = self._cursor_key
+        if key is None:
+            return
+        before = self._window()
+        anchor = self.marks.anchor
+        start = self.store.view_index(anchor) if anchor is not None else None
+        lo, hi = sorted((self._cursor if start is None else start, self._cursor))
+        self.marks.add_all([self.store.key_at(i) for i in range(lo, hi + 1)], last=key)
+        self._settle(before)
+
+    def action_clear_marks(self) -> None:
+        before = self._window()
+        self.marks.clear()
+        self._settle(before)
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    def move_cursor(self, key: str) -> bool:
+        """Put the cursor on row ``key`` if it is shown."""
+        index = self.store.view_index(key)
+        if index is None:
+            return False
+        self._move_to(index)
+        return True
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self._cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self._cursor + direction * max(1, self._body_height() - 1))
+
+    def action_ends(self, direction: int) -> None:
+        self._move_to(0 if direction < 0 else self.shown - 1)
+
+    def action_sideways(self, direction: int) -> None:
+        self.scroll_to(x=self.scroll_x + direction * 4, animate=False)
+
+    def action_select(self) -> None:
+        if self._cursor_key is not None:
+            self.post_message(self.RowSelected(self, self._cursor_key))
+
+    def _move_to(self, index: int) -> None:
+        before = self._window()
+        self._cursor = max(0, min(index, self.shown - 1))
+        self._settle(before, follow=False)
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    # -- changed-cell highlight ---------------------------------------------------------------
+
+    def fade_changes(self) -> None:
+        """Drop the highlights whose time is up (the timer calls this) and repaint their lines."""
+        now = self.clock()
+        before = self._window()
+        self._flash = {k: v for k, v in self._flash.items() if v[1] > now}
+        self._settle(before)
+        self._arm_fade()
+
+    def changed_cells(self, key: str) -> frozenset[int]:
+        """Column indexes of ``key`` highlighted as just changed."""
+        flash = self._flash.get(key)
+        return flash[0] if flash is not None else frozenset()
+
+    def _arm_fade(self) -> None:
+        if self._fade_timer is not None:
+            self._fade_timer.stop()
+            self._fade_timer = None
+        if self._flash and self.is_mounted:
+            due = min(until for _, until in self._flash.values())
+            self._fade_timer = self.set_timer(max(0.05, due - self.clock()), self.fade_changes)
+
+    # -- repaint by difference ----------------------------------------------------------------
+
+    def _window(self) -> list[tuple[Any, ...]]:
+        """What each visible line shows: a line is repainted only when its tuple changes."""
+        store = self.store
+        top = round(self.scroll_y)
+        view = store.view[top : top + self._body_height()]
+        keys, versions = store.keys, store.versions
+        window = []
+        for offset, base in enumerate(view):
+            key = keys[base]
+            flash = self._flash.get(key)
+            window.append(
+                (
+                    key,
+                    versions[base],
+                    top + offset == self._cursor,
+                    key in self.marks,
+                    flash[0] if flash else None,
+                )
+            )
+        return window
+
+    def _settle(self, before: list[tuple[Any, ...]], *, follow: bool = True) -> None:
+        """After any change: keep the cursor on its row id (``follow``), resize, scroll to the
+        cursor, repaint the lines that differ from ``before``."""
+        store = self.store
+        if follow and self._cursor_key is not None:
+            found = store.view_index(self._cursor_key, self._cursor)
+            if found is not None:
+                self._cursor = found
+        self._cursor = max(0, min(self._cursor, len(store.view) - 1))
+        key = store.key_at(self._cursor) if store.view else None
+        moved = key != self._cursor_key
+        self._cursor_key = key
+        size = Size(line_width(self._widths, self._gutter()), len(store.view) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
+        top = round(self.scroll_y)
+        height = self._body_height()
+        if self._cursor < top:
+            top = self._cursor
+        elif self._cursor >= top + height:
+            top = self._cursor - height + 1
+        if top != round(self.scroll_y):
+            self.scroll_to(y=top, animate=False, force=True, immediate=True)
+        after = self._window()
+        for y, line in enumerate(after):
+            if y >= len(before) or before[y] != line:
+                self.refresh(Region(0, y + 1, self.size.width, 1))
+        if len(before) > len(after):
+            self.refresh(Region(0, len(after) + 1, self.size.width, len(before) - len(after)))
+        if moved:
+            self.post_message(self.RowHighlighted(self, key))
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _gutter(self) -> int:
+        return 2 if self.markable else 0
+
+    def _widths_fixed(self) -> bool:
+        return all(c.width is not None for c in self.view_columns)
+
+    def _layout_columns(self) -> None:
+        sample = [self.store.cells[i] for i in self.store.view[:200]]
+        widths = column_widths(
+            self.view_columns, sample, self.scrollable_content_region.width, self._gutter()
+        )
+        if widths != self._widths:
+            self._widths = widths
+            self._lines.clear()
+            self._header = None
+            self.refresh()
+
+    def on_resize(self) -> None:
+        self._layout_columns()
+        self._settle(self._window())
+
+    def on_mount(self) -> None:
+        self._layout_columns()
+        self._settle([])
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._header = None
+        self._lines.clear()
+
+    def _row_styles(self) -> RowStyles:
+        if self._styles is None:
+            self._styles = RowStyles(
+                base=self.rich_style,
+                header=self.get_component_rich_style("dataview--header"),
+                cursor=self.get_component_rich_style("dataview--cursor", partial=True),
+                marked=self.get_component_rich_style("dataview--marked", partial=True),
+                changed=self.get_component_rich_style("dataview--changed", partial=True),
+            )
+        return self._styles
+
+    def on_focus(self) -> None:
+        self._styles = None
+        self._lines.clear()
+        self._refresh_cursor_line()
+
+    def on_blur(self) -> None:
+        self._styles = None
+        self._lines.clear()
+        self._refresh_cursor_line()
+
+    def _refresh_cursor_line(self) -> None:
+        y = self._cursor - round(self.scroll_y) + 1
+        self.refresh(Region(0, y, self.size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        x = round(self.scroll_x)
+        styles = self._row_styles()
+        if y == 0:
+            if self._header is None:
+                col, rev = self.store.sort_col, self.store.sort_reverse
+                sort = None if col is None else (col, rev)
+                self._header = header_strip(
+                    self.column_labels(), self._widths, self._gutter(), styles.header, sort
+                )
+            return self._header.crop_extend(x, x + width, styles.header)
+        index = round(self.scroll_y) + y - 1
+        store = self.store
+        if index >= len(store.view):
+            return Strip.blank(width, styles.base)
+        base = store.view[index]
+        key = store.keys[base]
+        flash = self._flash.get(key)
+        changed = flash[0] if flash else frozenset()
+        cache_key = (key, store.versions[base], index == self._cursor, key in self.marks, changed)
+        strip = self._lines.get(cache_key)
+        if strip is None:
+            if len(self._lines) > _CACHE_LIMIT:
+                self._lines.clear()
+            strip = row_strip(
+                store.cells[base],
+                self._widths,
+                self._gutter(),
+                styles,
+                self.app.console,
+                cursor=index == self._cursor,
+                marked=key in self.marks,
+                changed=changed,
+            )
+            self._lines[cache_key] = strip
+        return strip.crop_extend(x, x + width, styles.base)
