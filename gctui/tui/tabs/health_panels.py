@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from gctui.text import duration
+from gctui.text import clean, duration
+from gctui.tui.tabs.health_line import coarse
 
 if TYPE_CHECKING:
     from gctui.genesys.auth import TokenStatus
@@ -24,17 +25,18 @@ STATUS_STYLE = {
 def token_panel(tok: TokenStatus | None, auth_kind: str) -> Text:
     if tok is None:
         return Text("not connected yet", style="dim")
-    expires = "static token" if tok.static else f"expires in {duration(tok.expires_in)}"
+    # Coarse times: the panel repaints when a minute passes, not every second.
+    expires = "static token" if tok.static else f"expires in {coarse(tok.expires_in)}"
     lines = [
         ("auth", auth_kind),
-        ("age", f"{duration(tok.age)}  {expires}" if tok.has_token else "no token yet"),
+        ("age", f"{coarse(tok.age)}  {expires}" if tok.has_token else "no token yet"),
         ("refreshes", f"{tok.refreshes}   failures {tok.failures}"),
         (
             "breaker",
             f"{tok.breaker}"
             + (f" (retry in {duration(tok.breaker_retry_in)})" if tok.breaker_retry_in else ""),
         ),
-        ("last", tok.last_outcome + (f": {tok.last_error}" if tok.last_error else "")),
+        ("last", tok.last_outcome + (f": {clean(tok.last_error)}" if tok.last_error else "")),
     ]
     return _kv(lines, warn={"breaker"} if str(tok.breaker) != "closed" else set())
 
@@ -42,7 +44,7 @@ def token_panel(tok: TokenStatus | None, auth_kind: str) -> Text:
 def rate_panel(b: BudgetStatus | None) -> Text:
     if b is None:
         return Text("not connected yet", style="dim")
-    last = b.last_limit.describe() if b.last_limit else "-"
+    last = clean(b.last_limit.describe()) if b.last_limit else "-"
     lines = [
         ("limit", f"{b.limit} per {duration(b.window)} ({b.source})"),
         ("used", f"{b.used + b.in_flight} of {b.limit}, {b.requests_per_minute}/min"),
@@ -50,7 +52,7 @@ def rate_panel(b: BudgetStatus | None) -> Text:
         (
             "pacing",
             f"{b.state}"
-            + (f", slot in {duration(b.slot_free_in)}" if b.slot_free_in else "")
+            + (f", slot in {coarse(b.slot_free_in)}" if b.slot_free_in else "")
             + (f", {b.waiting} waiting" if b.waiting else ""),
         ),
     ]
