@@ -20,8 +20,15 @@ from textual.widgets import Static
 from gctui.text import clean, duration
 from gctui.tui import actions
 from gctui.tui.tabs.base import FeatureTab
-from gctui.tui.tabs.health_line import countdown, pace_part, run_part
-from gctui.tui.tabs.health_panels import ms, rate_panel, status_cell, token_panel
+from gctui.tui.tabs.health_panels import (
+    countdown,
+    ms,
+    pace_part,
+    rate_panel,
+    run_part,
+    status_cell,
+    token_panel,
+)
 from gctui.tui.widgets.dataview import Column, DataView
 
 if TYPE_CHECKING:
