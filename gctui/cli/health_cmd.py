@@ -14,20 +14,22 @@ import argparse
 import asyncio
 import contextlib
 import json
-import sqlite3
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from gctui.errors import EXIT_FAILED, EXIT_OK, GctuiError
+from gctui.services.poller import check_interval
+from gctui.text import clean
 
 if TYPE_CHECKING:
     from gctui.config import ResolvedProfile
-    from gctui.services.health import HealthEvent, HealthMonitor, HistoryStore
+    from gctui.services.health import HealthEvent, HealthMonitor, HealthSnapshot, HistoryStore
+    from gctui.services.poller import Poller
 
-MIN_WATCH = 5.0
-MAX_WATCH = 3600.0
+DELAY_WORTH_SAYING = 1.0  # seconds the rate governor held a run before the CLI says so
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--once", action="store_true", help="run once and exit (the default)")
     p.add_argument("--json", action="store_true", help="JSON on stdout (one line per run with --watch)")
     p.add_argument(
-        "--watch", type=float, metavar="SECONDS", help="run every SECONDS (at least 5) until Ctrl+C"
+        "--watch", type=float, metavar="SECONDS", help="run every SECONDS (5-3600) until Ctrl+C"
     )
     p.add_argument("--count", type=int, metavar="N", help="with --watch or --metrics-port: stop after N runs")
     p.add_argument(
@@ -67,32 +69,37 @@ class _Outcome:
 def _validate(args: argparse.Namespace) -> None:
     if args.once and (args.watch is not None or args.metrics_port is not None):
         raise GctuiError("--once cannot be combined with --watch or --metrics-port")
-    if args.watch is not None and not MIN_WATCH <= args.watch <= MAX_WATCH:
-        raise GctuiError(f"--watch {args.watch:g} is out of range ({MIN_WATCH:g}-{MAX_WATCH:g} seconds)")
+    if args.watch is not None:
+        try:
+            check_interval(args.watch)
+        except ValueError as exc:
+            raise GctuiError(f"--watch {str(exc).removeprefix('interval ')}") from None
     if args.count is not None and args.count < 1:
         raise GctuiError(f"--count {args.count} must be at least 1")
     if args.count is not None and args.watch is None and args.metrics_port is None:
         raise GctuiError("--count needs --watch or --metrics-port")
     if args.metrics_port is not None and not 0 <= args.metrics_port <= 65535:
         raise GctuiError(f"--metrics-port {args.metrics_port} is out of range (0-65535)")
+    if args.history is not None and not args.history.strip():
+        raise GctuiError("--history needs a file name (use --no-history to run without history)")
     if args.history and args.no_history:
         raise GctuiError("--history and --no-history cannot be combined")
 
 
 def _open_store(args: argparse.Namespace, profile: ResolvedProfile) -> HistoryStore | None:
+    """The one history opener; a corrupt or truncated file is a warning: the probes still run."""
     if args.no_history:
         return None
-    from gctui.services.health import HistoryStore, default_history_path, history_scope
+    from gctui.services.health import open_history
 
-    path = Path(args.history).expanduser() if args.history else default_history_path()
+    path = Path(args.history).expanduser() if args.history else None
     try:
-        opts = profile.options
-        return HistoryStore(path, scope=history_scope(profile.name, opts.region.api_base, opts.client_id))
-    except (OSError, sqlite3.Error) as exc:
-        if args.history:
-            raise GctuiError(f"cannot open history file {path}: {exc}") from None
-        _warn(f"probe history disabled: cannot open {path}: {exc}")
-        return None
+        store, problem = open_history(path, profile, strict=path is not None)
+    except OSError as exc:
+        raise GctuiError(f"cannot open history file {path}: {exc.strerror or exc}") from None
+    if problem:
+        _warn(problem)
+    return store
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,72 +133,103 @@ async def _main(
 
     async with Session.create(profile.options) as session:
         monitor = HealthMonitor.from_profile(session, profile, store=store)
-        if args.watch is not None:
-            monitor.interval = args.watch
         monitor.on_event.append(_print_event)
         try:
             if args.watch is None and args.metrics_port is None:
                 await monitor.run_once()
                 _emit(monitor, args.json, sys.stdout, pretty=True)
-                outcome.code = _exit_code(monitor)
+                outcome.code = _exit_code(monitor.snapshot)
                 return outcome.code
-            return await _loop(args, monitor, outcome)
+            interval = args.watch if args.watch is not None else profile.health.interval_seconds
+            return await _loop(args, monitor, interval, outcome)
         finally:
-            await monitor.stop()
+            await monitor.flush_alerts()
 
 
-async def _loop(args: argparse.Namespace, monitor: HealthMonitor, outcome: _Outcome) -> int:
-    server = None
-    if args.metrics_port is not None:
-        from gctui.services.health.metrics import MetricsServer, build_registry
+async def _loop(args: argparse.Namespace, monitor: HealthMonitor, interval: float, outcome: _Outcome) -> int:
+    from gctui.services.health import health_poller
 
-        server = MetricsServer(build_registry(monitor), host=args.metrics_host, port=args.metrics_port)
-        try:
-            server.start()
-        except OSError as exc:
-            raise GctuiError(
-                f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: {exc.strerror or exc}"
-            ) from None
-        print(
-            f"gctui: serving metrics on http://{_host(args.metrics_host)}:{server.port}/metrics "
-            f"every {monitor.interval:g} s (Ctrl+C to stop)",
-            file=sys.stderr,
-        )
-    elif not args.json:
-        print(f"gctui: probing every {monitor.interval:g} s (Ctrl+C to stop)", file=sys.stderr)
+    poller = health_poller(monitor, interval)
+
+    def after_run(snap: HealthSnapshot) -> None:
+        outcome.code = _exit_code(snap)
+        outcome.runs += 1
+        _say_delay(monitor, poller, snap)
+        if args.watch is not None:
+            _emit(monitor, args.json, sys.stdout, pretty=False, late=poller.late)
+
+    monitor.on_snapshot.append(after_run)
+    with _metrics_server(args, monitor, interval):
+        if args.metrics_port is None and not args.json:
+            print(f"gctui: probing every {interval:g} s (Ctrl+C to stop)", file=sys.stderr)
+        await poller.run_forever(max_runs=args.count)
+    code = outcome.code if outcome.code is not None else EXIT_FAILED
+    return code if args.watch is not None else EXIT_OK
+
+
+@contextlib.contextmanager
+def _metrics_server(args: argparse.Namespace, monitor: HealthMonitor, interval: float) -> Iterator[None]:
+    if args.metrics_port is None:
+        yield
+        return
+    from gctui.services.health.metrics import MetricsServer, build_registry
+
+    server = MetricsServer(build_registry(monitor), host=args.metrics_host, port=args.metrics_port)
     try:
-        while True:
-            await monitor.run_once()
-            outcome.code = _exit_code(monitor)
-            outcome.runs += 1
-            if args.watch is not None:
-                _emit(monitor, args.json, sys.stdout, pretty=False)
-            if args.count is not None and outcome.runs >= args.count:
-                return outcome.code if args.watch is not None else EXIT_OK
-            await asyncio.sleep(monitor.next_run_in() or 0.0)
+        server.start()
+    except OSError as exc:
+        raise GctuiError(
+            f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: {exc.strerror or exc}"
+        ) from None
+    print(
+        f"gctui: serving metrics on http://{_host(args.metrics_host)}:{server.port}/metrics "
+        f"every {interval:g} s (Ctrl+C to stop)",
+        file=sys.stderr,
+    )
+    try:
+        yield
     finally:
-        if server is not None:
-            server.stop()
+        server.stop()
 
 
-def _exit_code(monitor: HealthMonitor) -> int:
-    return EXIT_FAILED if any(row.status.failing for row in monitor.rows()) else EXIT_OK
+def _say_delay(monitor: HealthMonitor, poller: Poller, snap: HealthSnapshot) -> None:
+    """The governor held this run (late start, or probes waiting for the budget): say so."""
+    from gctui.services.health.report import delay_of
+
+    delayed = delay_of(snap, poller.late)
+    if delayed < DELAY_WORTH_SAYING or snap.budget is None:
+        return
+    budget = snap.budget
+    per_min = budget.limit * 60 / budget.window
+    demand = (len(monitor.specs) + 1) * 60 / poller.interval
+    _warn(
+        f"the rate budget delayed this run by {delayed:.0f} s (limit {per_min:.0f}/min; the probes "
+        f"ask ~{demand:.0f}/min every {poller.interval:g} s): runs come less often than asked"
+    )
 
 
-def _emit(monitor: HealthMonitor, as_json: bool, out: TextIO, *, pretty: bool) -> None:
+def _exit_code(snap: HealthSnapshot) -> int:
+    return EXIT_FAILED if snap.failing else EXIT_OK
+
+
+def _emit(monitor: HealthMonitor, as_json: bool, out: TextIO, *, pretty: bool, late: float = 0.0) -> None:
     from gctui.services.health import matrix_document, render_table
 
+    snap = monitor.snapshot  # one snapshot for the whole document
+    doc = matrix_document(snap, monitor.session.options.region, now=monitor.clock(), late=late)
     if as_json:
-        doc = matrix_document(monitor)
         out.write(json.dumps(doc, indent=2 if pretty else None, ensure_ascii=False) + "\n")
     else:
-        doc = matrix_document(monitor)
         title = f"{doc['org'] or 'org unknown (no answer yet)'} · {doc['region']} · {doc['status']}"
         if doc["checkedAt"]:
             title += f" · checked {doc['checkedAt']} in {doc['durationMs']} ms"
+        if snap.blind:
+            title += f" · could not run: {', '.join(r.name for r in snap.blind)}"
+        if snap.budget_alarm and snap.budget_share is not None:
+            title += f" · rate budget {snap.budget_share:.0%} used"
         if not pretty:
             out.write("\n")
-        out.write(title + "\n" + render_table(monitor.rows()) + "\n")
+        out.write(clean(title) + "\n" + render_table(list(snap.rows)) + "\n")
     out.flush()
 
 
@@ -201,7 +239,7 @@ def _print_event(event: HealthEvent) -> None:
 
 
 def _warn(message: str) -> None:
-    print(f"gctui: warning: {message}", file=sys.stderr)
+    print(f"gctui: warning: {clean(message)}", file=sys.stderr)
 
 
 def _host(host: str) -> str:

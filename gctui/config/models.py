@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
 
 from gctui.genesys.regions import BadUrlError, UnknownRegionError, check_url, redact_url, resolve_region
 from gctui.genesys.regions import check_base_url as _check_base_url
+from gctui.genesys.transport import is_read_request
 from gctui.text import clean
 
 # Keys whose values must never be echoed in an error message.
@@ -93,11 +94,29 @@ class ProbeConfig(BaseModel):
     model_config = _STRICT
 
     name: str = Field(min_length=1, max_length=40)
-    method: Literal["GET", "HEAD"] = "GET"
+    method: Literal["GET", "HEAD", "POST"] = "GET"
     path: str
     expect_status: list[StatusCode] = Field(default_factory=lambda: [200], min_length=1)
     degraded_ms: int | None = Field(default=None, ge=1, le=600_000)
     critical_ms: int | None = Field(default=None, ge=1, le=600_000)
+    body: dict[str, Any] | None = None  # POST only: an analytics query body (JSON object)
+
+    @model_validator(mode="after")
+    def _post_is_an_analytics_query(self) -> Self:
+        if self.method != "POST":
+            if self.body is not None:
+                raise ValueError(f"{self.name}: body is only sent with method = \"POST\"")
+            return self
+        if self.body is None:
+            raise ValueError(
+                f"{self.name}: method 'GET' or 'HEAD', or 'POST' with a body (an analytics query)"
+            )
+        if not is_read_request("POST", self.path.split("?", 1)[0]):
+            raise ValueError(
+                f"{self.name}: method 'GET' or 'HEAD'; 'POST' only to an analytics query "
+                "(/api/v2/analytics/.../aggregates/query or .../observations/query)"
+            )
+        return self
 
     @field_validator("method", mode="before")
     @classmethod
@@ -124,6 +143,8 @@ class HealthConfig(BaseModel):
     failures_critical: int = Field(default=3, ge=1, le=100)
     alert_webhook: SecretStr = SecretStr("")
     probes: list[ProbeConfig] = Field(default_factory=list)
+    rate_budget_alert: float = Field(default=0.8, gt=0, le=1)
+    error_rate_degraded: float = Field(default=0.2, ge=0, le=1)
 
     @field_validator("alert_webhook")
     @classmethod

@@ -15,6 +15,7 @@ from gctui.genesys.errors import (
     LimitHit,
     error_class_for,
 )
+from gctui.text import clean, clean_optional
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,7 +27,7 @@ def decode_json(resp: httpx.Response, method: str, path: str) -> Any:
         raise DecodeError(
             f"the API answered {resp.status_code} with a body that is not JSON",
             status=resp.status_code,
-            context_id=resp.headers.get("ININ-Correlation-Id"),
+            context_id=clean_optional(resp.headers.get("ININ-Correlation-Id")),
             method=method,
             path=path,
         ) from None
@@ -65,21 +66,23 @@ def api_error(resp: httpx.Response, method: str, path: str) -> ApiError:
             body = parsed
     except ValueError:
         pass
-    message = str(body.get("message") or resp.reason_phrase or "error")
+    # Everything below came from the server: cleaned here, before any screen, log or toast.
+    message = clean(body.get("message") or resp.reason_phrase or "error")
     limit = None
     raw_limit = body.get("limit")
     if isinstance(raw_limit, dict):
         value = raw_limit.get("value")
         value = value if isinstance(value, int) else None
-        limit = LimitHit(raw_limit.get("key"), raw_limit.get("namespace"), value)
+        key, namespace = raw_limit.get("key"), raw_limit.get("namespace")
+        limit = LimitHit(clean_optional(key), clean_optional(namespace), value)
     cls = error_class_for(resp.status_code, message)
     if cls is AuthenticationError and not body.get("message"):
         message = "the API rejected the token"
     return cls(
         message,
         status=resp.status_code,
-        code=body.get("code") if isinstance(body.get("code"), str) else None,
-        context_id=body.get("contextId") or resp.headers.get("ININ-Correlation-Id"),
+        code=clean(body["code"]) if isinstance(body.get("code"), str) else None,
+        context_id=clean_optional(body.get("contextId") or resp.headers.get("ININ-Correlation-Id")),
         method=method,
         path=path,
         retry_after=retry_after_seconds(resp),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gctui.text import clean
+
 
 @dataclass(frozen=True, slots=True)
 class LimitHit:
@@ -29,6 +31,9 @@ class GenesysError(Exception):
     """Base of every error raised by gctui.genesys."""
 
     def __init__(self, message: str) -> None:
+        # Messages quote servers (error bodies, transport errors, login answers): no control
+        # character of theirs may reach a terminal, a log line or a toast.
+        message = clean(message)
         super().__init__(message)
         self.message = message
 
@@ -71,7 +76,7 @@ class AuthError(GenesysError):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.error_code = error_code
+        self.error_code = None if error_code is None else clean(error_code)
         # The login host did not answer at all (the link is down), as opposed to saying no.
         self.unreachable = unreachable
 
@@ -102,8 +107,8 @@ class ApiError(GenesysError):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.code = code
-        self.context_id = context_id
+        self.code = None if code is None else clean(code)
+        self.context_id = None if context_id is None else clean(context_id)
         self.method = method
         self.path = path
         self.retry_after = retry_after
@@ -175,4 +180,4 @@ def describe_unexpected(exc: BaseException) -> str:
     """One line for an error nobody planned for, without its (possibly secret-laden) locals."""
     if isinstance(exc, GenesysError):
         return str(exc)
-    return f"unexpected {type(exc).__name__}: {exc}"
+    return f"unexpected {type(exc).__name__}: {clean(exc)}"

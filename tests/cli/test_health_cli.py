@@ -191,7 +191,7 @@ def test_metrics_port_serves_until_ctrl_c(
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as resp:
                     text = resp.read().decode()
-                if 'gctui_probe_status{probe="org"} 0.0' in text:
+                if "gctui_health_runs 1.0" in text:  # a whole run is published, never half
                     scraped.append(text)
                     break
             except OSError:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
-from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from gctui.services.health import (
     ProbeStatus,
     Transition,
     default_probes,
+    health_poller,
 )
 from tests.genesys.conftest import LOGIN
 from tests.services.test_health_support import (
@@ -42,7 +43,7 @@ def by_name(rows: list[ProbeRow]) -> dict[str, ProbeRow]:
 async def test_unknown_before_first_run_then_all_healthy(org: FakeOrg, session: Session) -> None:
     monitor = HealthMonitor(session, default_probes())
     assert {r.status for r in monitor.rows()} == {ProbeStatus.UNKNOWN}
-    assert monitor.next_run_in() == 0 and monitor.due()
+    assert monitor.snapshot.runs == 0 and monitor.snapshot.started_at is None
 
     rows = by_name(await monitor.run_once())
 
@@ -51,8 +52,11 @@ async def test_unknown_before_first_run_then_all_healthy(org: FakeOrg, session: 
     assert all(r.status_code == 200 and r.latency_ms is not None and r.checked_at for r in rows.values())
     assert rows["org"].checked_at is not None and rows["org"].checked_at.tzinfo is not None
     assert monitor.org_name == "Acme Support"  # learned from the organizations/me probe
-    assert monitor.last_duration is not None and monitor.runs == 1
-    assert monitor.token_status is not None and monitor.budget_status is not None
+    snap = monitor.snapshot
+    assert snap.duration is not None and snap.runs == 1 and monitor.runs == 1
+    assert snap.token is not None and snap.budget is not None and snap.status_at is not None
+    assert snap.started_at is not None and snap.finished_at is not None
+    assert snap.started_at <= snap.finished_at and snap.overall() is ProbeStatus.HEALTHY
     # The analytics probe observes the looked-up queue.
     (obs,) = org.calls(OBS)
     assert json.loads(obs.content) == {
@@ -146,7 +150,9 @@ async def test_dropped_connections_degrade_then_turn_critical(org: FakeOrg, sess
     assert row.last_error.startswith("cannot connect to api.mypurecloud.ie") and row.error_code == "connect"
     assert row.consecutive_failures == 3
     assert row.errors == 2 and len(row.history) == 2  # window of two runs
-    assert monitor.errors_total() == {"actions": 3}
+    assert monitor.snapshot.errors_total == {"actions": 3}
+    # A refused connection got no answer: it has no latency (it is not "fast").
+    assert row.latency_ms is None and row.history == [None, None]
 
 
 async def test_expected_status_and_unexpected_2xx(org: FakeOrg, session: Session) -> None:
@@ -196,57 +202,57 @@ async def test_overlapping_runs_are_skipped_and_counted(org: FakeOrg, session: S
     first = asyncio.create_task(monitor.run_once())
     while not org.calls("/api/v2/flows"):
         await asyncio.sleep(0.001)
-    assert monitor.running and monitor.next_run_in() is None and not monitor.due()
+    assert monitor.running
     skipped = await monitor.run_once()
-    assert monitor.skipped_runs == 1 and skipped[0].status is ProbeStatus.UNKNOWN
+    assert skipped[0].status is ProbeStatus.UNKNOWN
     assert any("skipped" in e.message for e in monitor.events)
     gate.set()
     (row,) = await first
     assert row.status is ProbeStatus.HEALTHY and monitor.runs == 1
+    assert monitor.snapshot.skipped_runs == 1
     assert len(org.calls("/api/v2/flows")) == 1
 
 
-async def test_scheduler_pause_resume_force_and_retime(org: FakeOrg, session: Session) -> None:
+async def test_the_poller_drives_the_monitor_and_backs_off_when_nothing_answers(
+    org: FakeOrg, session: Session
+) -> None:
     clock = FakeClock()
-    monitor = HealthMonitor(session, [ProbeSpec("org", "GET", ORG)], clock=clock, interval=1)
-    assert monitor.interval == 5  # the floor
-    monitor.interval = 10_000
-    assert monitor.interval == 3600
-    monitor.interval = 30
 
-    async def until(cond: Any) -> None:
-        for _ in range(500):
-            if cond():
-                return
-            await asyncio.sleep(0.002)
-        raise AssertionError("condition not reached")
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        await asyncio.sleep(0)
 
-    await monitor.start()
-    assert monitor.scheduled
-    await until(lambda: monitor.runs == 1)
-    await until(lambda: not monitor.running)
-    assert monitor.next_run_in() == 30
+    def drop(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
 
-    monitor.pause()
-    assert monitor.paused and monitor.next_run_in() is None
-    clock.advance(100)  # overdue, but paused
-    monitor.interval = 5  # wakes the loop
-    await asyncio.sleep(0.02)
-    assert monitor.runs == 1
+    monitor = HealthMonitor(session, [ProbeSpec("org", "GET", ORG)], clock=clock)
+    poller = health_poller(monitor, 30, clock=clock, sleep=sleep)
+    await poller.run_forever(max_runs=1)
+    assert monitor.runs == 1 and poller.consecutive_failures == 0 and poller.backoff() == 30
+    org.handlers[ORG] = drop
+    await poller.run_forever(max_runs=3)
+    assert monitor.runs == 3 and poller.consecutive_failures == 2 and poller.backoff() == 120
 
-    monitor.request_run()  # space: a forced run works even while paused
-    await until(lambda: monitor.runs == 2)
-    await asyncio.sleep(0.02)
-    assert monitor.runs == 2
 
-    assert monitor.toggle_pause() is False  # resume: due again after 5 s of fake time
-    await asyncio.sleep(0.02)
-    assert monitor.runs == 2
-    clock.advance(5)
-    monitor.interval = 5
-    await until(lambda: monitor.runs == 3)
-    await monitor.stop()
-    assert not monitor.scheduled
+async def test_a_run_held_by_the_governor_starts_late_and_says_by_how_much(
+    org: FakeOrg, session: Session
+) -> None:
+    clock = FakeClock()
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    monitor = HealthMonitor(session, [ProbeSpec("org", "GET", ORG)], clock=clock)
+    governor = session.client.governor
+    real_status = governor.status
+    holds = iter([20.0])  # a 429's Retry-After holds the token when the run is due
+    governor.status = lambda: dataclasses.replace(  # type: ignore[method-assign]
+        real_status(), held_for=next(holds, 0.0)
+    )
+    poller = health_poller(monitor, 30, clock=clock, sleep=sleep)
+    await poller.run_forever(max_runs=1)
+    assert poller.late == 20 and monitor.runs == 1
 
 
 async def test_webhook_posted_on_alert_and_recovery_without_secrets(org: FakeOrg, session: Session) -> None:
@@ -307,3 +313,65 @@ async def test_a_broken_listener_does_not_break_the_run(org: FakeOrg, session: S
     (row,) = await monitor.run_once()
     assert row.status is ProbeStatus.HEALTHY
     assert any(e.level == "error" and "listener" in e.message for e in monitor.events)
+
+
+HOSTILE = "\x1b]0;x\x07\x1b[2J"
+
+
+async def test_hostile_server_text_is_cleaned_before_it_reaches_a_row(org: FakeOrg, session: Session) -> None:
+    org.handlers["/api/v2/flows"] = lambda r: httpx.Response(
+        503,
+        json={"message": f"down{HOSTILE}", "code": f"bad{HOSTILE}", "contextId": f"ctx{HOSTILE}"},
+    )
+    org.handlers["/api/v2/integrations/actions"] = lambda r: httpx.Response(
+        418, headers={"ININ-Correlation-Id": f"c{HOSTILE}"}
+    )
+    org.handlers[ORG] = lambda r: httpx.Response(200, json={"name": f"Org{HOSTILE}"})
+    monitor = HealthMonitor(session, default_probes())
+    rows = by_name(await monitor.run_once())
+    for row in (rows["flows"], rows["actions"]):
+        for text in (row.last_error, row.error_detail, row.correlation_id, row.error_code):
+            assert text is None or ("\x1b" not in text and "\x07" not in text), text
+    assert rows["flows"].correlation_id == "ctx\\x1b]0;x\\x07\\x1b[2J"
+    assert rows["actions"].correlation_id == "c\\x1b]0;x\\x07\\x1b[2J"
+    assert monitor.org_name == "Org\\x1b]0;x\\x07\\x1b[2J"
+
+
+async def test_a_probe_failing_often_over_its_window_is_degraded(org: FakeOrg, session: Session) -> None:
+    flaky = iter([True, False] * 10)
+    org.handlers["/api/v2/flows"] = lambda r: (
+        httpx.Response(200, json={}) if next(flaky) else service_unavailable(r)
+    )
+    monitor = HealthMonitor(session, [ProbeSpec("flows", "GET", "/api/v2/flows")], error_rate=0.3)
+    statuses = []
+    for _ in range(12):
+        (row,) = await monitor.run_once()
+        statuses.append(row.status)
+    # Passing runs stay healthy until the window holds 10 runs; then half of them failed.
+    assert statuses[:9:2] == [ProbeStatus.HEALTHY] * 5
+    assert statuses[10] is ProbeStatus.DEGRADED and row.ok is False
+
+
+async def test_a_custom_probe_posts_its_analytics_query(org: FakeOrg, session: Session) -> None:
+    from gctui.config import HealthConfig
+    from gctui.services.health import probes_from_config
+
+    config = HealthConfig.model_validate(
+        {
+            "probes": [
+                {
+                    "name": "stats",
+                    "method": "POST",
+                    "path": "/api/v2/analytics/queues/observations/query",
+                    "body": {"filter": {"type": "or", "predicates": [{"value": "${queueId}"}]}},
+                }
+            ]
+        }
+    )
+    spec = probes_from_config(config)[-1]
+    (row,) = await HealthMonitor(session, [spec]).run_once()
+    assert row.status is ProbeStatus.HEALTHY
+    (call,) = org.calls(OBS)
+    assert json.loads(call.content)["filter"]["predicates"][0]["value"] == "queue-1"
+    with pytest.raises(ValueError, match="'POST' only to an analytics query"):
+        HealthConfig.model_validate({"probes": [{"name": "x", "method": "POST", "path": "/api/v2/users", "body": {}}]})

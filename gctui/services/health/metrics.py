@@ -16,6 +16,7 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from gctui.services.health.monitor import HealthMonitor
+from gctui.services.health.snapshot import HealthSnapshot
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -25,84 +26,94 @@ class HealthCollector(Collector):
         self.monitor = monitor
 
     def collect(self) -> Iterator[Metric]:
-        monitor = self.monitor
-        rows = monitor.rows()
-        latency = GaugeMetricFamily(
-            "gctui_probe_latency_ms", "Latency of the last probe run (ms)", labels=["probe"]
-        )
-        p50 = GaugeMetricFamily(
-            "gctui_probe_p50_ms", "Median probe latency over the window (ms)", labels=["probe"]
-        )
-        p95 = GaugeMetricFamily(
-            "gctui_probe_p95_ms", "95th percentile probe latency over the window (ms)", labels=["probe"]
-        )
-        status = GaugeMetricFamily(
-            "gctui_probe_status",
-            "Probe status: 0 healthy, 1 degraded, 2 critical, -1 unknown",
-            labels=["probe"],
-        )
-        code = GaugeMetricFamily(
-            "gctui_probe_status_code", "HTTP status of the last probe run", labels=["probe"]
-        )
-        streak = GaugeMetricFamily(
-            "gctui_probe_consecutive_failures", "Probe failures in a row", labels=["probe"]
-        )
-        checked = GaugeMetricFamily(
-            "gctui_probe_last_checked_timestamp_seconds",
-            "When the probe last ran (Unix time)",
-            labels=["probe"],
-        )
-        errors = CounterMetricFamily(
-            "gctui_probe_errors", "Failed probe runs since the exporter started", labels=["probe"]
-        )
-        totals = monitor.errors_total()
-        for row in rows:
-            labels = [row.name]
-            status.add_metric(labels, row.status.severity)
-            if row.latency_ms is not None:
-                latency.add_metric(labels, row.latency_ms)
-            if row.p50_ms is not None:
-                p50.add_metric(labels, row.p50_ms)
-            if row.p95_ms is not None:
-                p95.add_metric(labels, row.p95_ms)
-            if row.status_code is not None:
-                code.add_metric(labels, row.status_code)
-            if row.checked_at is not None:
-                checked.add_metric(labels, row.checked_at.timestamp())
-            streak.add_metric(labels, row.consecutive_failures)
-            errors.add_metric(labels, totals.get(row.name, 0))
-        yield from (status, latency, p50, p95, code, streak, checked, errors)
+        # One read of the published snapshot: a scrape during a run sees the last whole run.
+        snap = self.monitor.snapshot
+        yield from _probe_metrics(snap)
+        yield from _session_metrics(snap, self.monitor.token_expires_in())
+        yield from _run_metrics(snap)
 
-        expires = monitor.token_expires_in()
-        if expires is not None:
-            yield GaugeMetricFamily(
-                "gctui_token_expires_in_seconds", "Seconds until the access token expires", value=expires
-            )
-        budget = monitor.budget_status
-        if budget is not None:
-            yield GaugeMetricFamily(
-                "gctui_rate_budget_used", "Requests in the current rate-limit window", value=budget.used
-            )
-            yield GaugeMetricFamily(
-                "gctui_rate_budget_limit", "Requests allowed per rate-limit window", value=budget.limit
-            )
-            yield CounterMetricFamily(
-                "gctui_rate_limited",
-                "429 answers seen (client retries and probes)",
-                value=budget.throttled + monitor.rate_limited_probes,
-            )
-        yield GaugeMetricFamily("gctui_health_runs", "Probe matrix runs completed", value=monitor.runs)
-        yield CounterMetricFamily(
-            "gctui_health_skipped_runs",
-            "Runs skipped because one was still going",
-            value=monitor.skipped_runs,
+
+def _probe_metrics(snap: HealthSnapshot) -> Iterator[Metric]:
+    latency = GaugeMetricFamily(
+        "gctui_probe_latency_ms", "Latency of the last probe run (ms)", labels=["probe"]
+    )
+    p50 = GaugeMetricFamily(
+        "gctui_probe_p50_ms", "Median probe latency over the window (ms)", labels=["probe"]
+    )
+    p95 = GaugeMetricFamily(
+        "gctui_probe_p95_ms", "95th percentile probe latency over the window (ms)", labels=["probe"]
+    )
+    status = GaugeMetricFamily(
+        "gctui_probe_status",
+        "Probe status: 0 healthy, 1 degraded, 2 critical, -1 unknown",
+        labels=["probe"],
+    )
+    code = GaugeMetricFamily(
+        "gctui_probe_status_code", "HTTP status of the last probe run", labels=["probe"]
+    )
+    streak = GaugeMetricFamily(
+        "gctui_probe_consecutive_failures", "Probe failures in a row", labels=["probe"]
+    )
+    checked = GaugeMetricFamily(
+        "gctui_probe_last_checked_timestamp_seconds",
+        "When the probe last ran (Unix time)",
+        labels=["probe"],
+    )
+    errors = CounterMetricFamily(
+        "gctui_probe_errors", "Failed probe runs since the exporter started", labels=["probe"]
+    )
+    totals = snap.errors_total
+    for row in snap.rows:
+        labels = [row.name]
+        status.add_metric(labels, row.status.severity)
+        if row.latency_ms is not None:
+            latency.add_metric(labels, row.latency_ms)
+        if row.p50_ms is not None:
+            p50.add_metric(labels, row.p50_ms)
+        if row.p95_ms is not None:
+            p95.add_metric(labels, row.p95_ms)
+        if row.status_code is not None:
+            code.add_metric(labels, row.status_code)
+        if row.checked_at is not None:
+            checked.add_metric(labels, row.checked_at.timestamp())
+        streak.add_metric(labels, row.consecutive_failures)
+        errors.add_metric(labels, totals.get(row.name, 0))
+    yield from (status, latency, p50, p95, code, streak, checked, errors)
+
+
+def _session_metrics(snap: HealthSnapshot, expires: float | None) -> Iterator[Metric]:
+    if expires is not None:
+        yield GaugeMetricFamily(
+            "gctui_token_expires_in_seconds", "Seconds until the access token expires", value=expires
         )
-        if monitor.last_duration is not None:
-            yield GaugeMetricFamily(
-                "gctui_health_last_run_duration_seconds",
-                "How long the last run took",
-                value=monitor.last_duration,
-            )
+    budget = snap.budget
+    if budget is not None:
+        yield GaugeMetricFamily(
+            "gctui_rate_budget_used", "Requests in the current rate-limit window", value=budget.used
+        )
+        yield GaugeMetricFamily(
+            "gctui_rate_budget_limit", "Requests allowed per rate-limit window", value=budget.limit
+        )
+        yield CounterMetricFamily(
+            "gctui_rate_limited",
+            "429 answers seen (client retries and probes)",
+            value=snap.rate_limited,
+        )
+
+
+def _run_metrics(snap: HealthSnapshot) -> Iterator[Metric]:
+    yield GaugeMetricFamily("gctui_health_runs", "Probe matrix runs completed", value=snap.runs)
+    yield CounterMetricFamily(
+        "gctui_health_skipped_runs",
+        "Runs skipped because one was still going",
+        value=snap.skipped_runs,
+    )
+    if snap.duration is not None:
+        yield GaugeMetricFamily(
+            "gctui_health_last_run_duration_seconds",
+            "How long the last run took",
+            value=snap.duration,
+        )
 
 
 def build_registry(monitor: HealthMonitor) -> CollectorRegistry:

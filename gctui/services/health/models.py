@@ -87,6 +87,7 @@ class ProbeResult:
     error_code: str | None = None  # ErrorBody code, or the transport failure's kind
     detail: str | None = None  # the full one-line message, for a detail view
     correlation_id: str | None = None
+    queued_s: float = 0.0  # how long the request waited for the rate budget before it left
 
 
 @dataclass

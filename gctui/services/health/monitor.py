@@ -1,16 +1,15 @@
 """The health monitor: runs the probe matrix in parallel through the shared worker pool, keeps
-one :class:`ProbeRow` per probe, records history, fires transitions and alerts, and (optionally)
-schedules itself.
+one :class:`ProbeRow` per probe, records history, fires transitions and alerts, and publishes
+each run as one immutable :class:`HealthSnapshot`.
 
-Plain asyncio, no Textual. The TUI either lets the monitor schedule itself (``start()``) or drives
-it with its own timer (``if monitor.due(): await monitor.run_once()``); listeners are plain
-callables called on the event loop, which the TUI marshals into messages.
+Plain asyncio, no Textual, no schedule of its own: :class:`gctui.services.poller.Poller` calls
+:meth:`HealthMonitor.poll` (see :func:`gctui.services.health.schedule.health_poller`).
+Listeners are plain callables called on the event loop, which the TUI marshals into messages.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import sqlite3
@@ -20,10 +19,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from gctui.genesys.auth import TokenStatus
 from gctui.genesys.pool import Job
-from gctui.genesys.ratelimit import BudgetStatus
 from gctui.genesys.session import Session
+from gctui.services.health.alerts import AlertSender
 from gctui.services.health.models import (
     HealthEvent,
     HistoryPoint,
@@ -34,10 +32,12 @@ from gctui.services.health.models import (
     Transition,
 )
 from gctui.services.health.probes import probes_from_config
+from gctui.services.health.rows import derive_row, restore_streak
 from gctui.services.health.runner import ProbeRunner
-from gctui.services.health.stats import classify, p50_p95, worst
+from gctui.services.health.snapshot import HealthSnapshot
+from gctui.services.health.stats import classify
 from gctui.services.health.store import HistoryStore
-from gctui.services.health.webhook import WebhookError, WebhookNotifier, webhook_payload
+from gctui.services.health.webhook import budget_payload, webhook_payload
 
 if TYPE_CHECKING:
     from gctui.config import ResolvedProfile
@@ -46,10 +46,9 @@ log = logging.getLogger("gctui.health")
 log.addHandler(logging.NullHandler())  # events reach the user as HealthEvents, not stray stderr lines
 T = TypeVar("T")
 
-MIN_INTERVAL = 5.0
-MAX_INTERVAL = 3600.0
 POOL_GROUP = "health"
 _PRUNE_EVERY = 3600.0
+ERROR_RATE_MIN_RUNS = 10  # the error-rate rule needs this many runs in the window
 
 
 def _utcnow() -> datetime:
@@ -66,12 +65,14 @@ class _ProbeState:
 
 
 class HealthMonitor:
-    """Polls the probe matrix of one org session.
+    """Probes one org session.
 
-    ``failures_critical``: failures in a row that make a probe critical. ``window``: runs kept
-    per probe for the sparkline, percentiles and error count (loaded from ``store`` at start).
-    ``webhook_url``: POSTed on each alert and recovery. ``clock``: monotonic seconds (latency and
-    scheduling); ``now``: aware UTC wall clock (timestamps)."""
+    ``failures_critical``: failures in a row that make a probe critical. ``error_rate``: share
+    of failed runs in the window that makes a probe degraded even when its last run passed
+    (0 = off; needs :data:`ERROR_RATE_MIN_RUNS` runs). ``budget_alert_share``: the share of the
+    rate budget used past which the run alerts. ``window``: runs kept per probe (loaded from
+    ``store`` at start). ``webhook_url``: POSTed on each alert and recovery. ``clock``:
+    monotonic seconds (latency); ``now``: aware UTC wall clock (timestamps)."""
 
     def __init__(
         self,
@@ -79,13 +80,14 @@ class HealthMonitor:
         specs: Sequence[ProbeSpec],
         *,
         failures_critical: int = 3,
+        error_rate: float = 0.0,
+        budget_alert_share: float = 0.8,
         window: int = 60,
         store: HistoryStore | None = None,
         webhook_url: str | None = None,
         org_name: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = _utcnow,
-        interval: float = 30.0,
         retention_days: float | None = None,
         probe_timeout: float = 10.0,
         webhook_timeout: float = 5.0,
@@ -96,64 +98,52 @@ class HealthMonitor:
         self.session = session
         self.specs = list(specs)
         self.failures_critical = max(1, failures_critical)
+        self.error_rate = error_rate
+        self.budget_alert_share = budget_alert_share
         self.window = max(1, window)
         self.store = store
         self.retention_days = retention_days
         self._clock = clock
         self._now = now
-        self._interval = _clamp(interval)
         self._runner = ProbeRunner(
             session.client,
             clock=clock,
             timeout=min(session.options.request_timeout, max(probe_timeout, self._max_critical_s() + 1)),
         )
         self._org_name = org_name
-        self._webhook = WebhookNotifier(webhook_url, timeout=webhook_timeout) if webhook_url else None
-        self._alert_tasks: set[asyncio.Task[None]] = set()
-
-        # Run state.
+        self._alerts = AlertSender(webhook_url, timeout=webhook_timeout, report=self._event)
         self._running = False
-        self._paused = False
-        self.runs = 0
-        self.skipped_runs = 0
-        self.last_run_at: datetime | None = None
-        self.last_duration: float | None = None
-        self._last_finished: float | None = None
         self._last_prune: float | None = None
-        self._forced = False
-        self._wake = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._task: asyncio.Task[None] | None = None
-
-        # What the header / metrics also want, captured at the end of each run.
-        self.token_status: TokenStatus | None = None
-        self.budget_status: BudgetStatus | None = None
-        self._status_at: float | None = None
-        self.rate_limited_probes = 0  # probe answers that were 429
-        self.webhook_sent = 0
-        self.webhook_failures = 0
+        self._rate_limited_probes = 0
+        self._skipped = 0
+        self._budget_firing = False
 
         # Listeners: plain callables, called on the event loop; exceptions are logged as events.
         self.on_rows: list[Callable[[list[ProbeRow]], None]] = []
         self.on_transition: list[Callable[[Transition], None]] = []
+        self.on_snapshot: list[Callable[[HealthSnapshot], None]] = []
+        self.on_budget_alert: list[Callable[[str], None]] = []
         self.on_event: list[Callable[[HealthEvent], None]] = []
         self.events: deque[HealthEvent] = deque(maxlen=200)
 
         self._prune()  # before restoring, so expired runs never reach the sparkline
         self._states = [self._restore(spec) for spec in self.specs]
+        self.snapshot = HealthSnapshot(
+            rows=tuple(self._copy_rows()), budget_alert_share=budget_alert_share, org_name=org_name
+        )
 
     @classmethod
     def from_profile(
         cls, session: Session, profile: ResolvedProfile, *, store: HistoryStore | None = None, **kwargs: Any
     ) -> HealthMonitor:
         """A monitor configured from the profile's ``[health]`` section (probes, thresholds,
-        failures_critical, interval, retention, webhook); ``kwargs`` override any of them."""
+        failures_critical, error rate, budget alert, retention, webhook); ``kwargs`` override."""
         health = profile.health
         options: dict[str, Any] = {
             "failures_critical": health.failures_critical,
+            "error_rate": health.error_rate_degraded,
+            "budget_alert_share": health.rate_budget_alert,
             "webhook_url": health.alert_webhook.get_secret_value() or None,
-            "interval": health.interval_seconds,
             "retention_days": health.retention_days,
         }
         options.update(kwargs)
@@ -164,160 +154,121 @@ class HealthMonitor:
     def org_name(self) -> str | None:
         return self._org_name or self._runner.org_name
 
-    def rows(self) -> list[ProbeRow]:
-        """A copy of the matrix, in probe order (safe to keep and to read from another thread)."""
-        return [dataclasses.replace(s.row, history=list(s.row.history)) for s in self._states]
-
-    def overall(self) -> ProbeStatus:
-        """The worst status of the matrix."""
-        return worst(s.row.status for s in self._states)
-
-    def errors_total(self) -> dict[str, int]:
-        """Failed runs per probe since this monitor started (a monotonic counter)."""
-        return {s.spec.name: s.errors_total for s in self._states}
-
-    def token_expires_in(self) -> float | None:
-        """Seconds until the token expires, as of now (from the last run's snapshot)."""
-        status = self.token_status
-        if status is None or status.expires_in is None or self._status_at is None:
-            return None
-        return max(0.0, status.expires_in - (self._clock() - self._status_at))
-
-    # --------------------------------------------------------------------------- scheduling
-    @property
-    def interval(self) -> float:
-        return self._interval
-
-    @interval.setter
-    def interval(self, seconds: float) -> None:
-        """Re-time the poll; clamped to 5..3600 s. Takes effect at once (the next run is due
-        ``interval`` after the last one finished)."""
-        self._interval = _clamp(seconds)
-        self._wake.set()
-
-    @property
-    def paused(self) -> bool:
-        """The scheduler holds its runs (``run_once`` and ``request_run`` still work)."""
-        return self._paused
-
     @property
     def running(self) -> bool:
-        """A run is in progress."""
         return self._running
 
-    def pause(self) -> None:
-        self._paused = True
-        self._wake.set()
-
-    def resume(self) -> None:
-        self._paused = False
-        self._wake.set()
-
-    def toggle_pause(self) -> bool:
-        """Pause or resume; returns the new ``paused``."""
-        if self.paused:
-            self.resume()
-        else:
-            self.pause()
-        return self.paused
-
-    def request_run(self) -> None:
-        """Ask the built-in scheduler for a run now (even while paused); no-op without it.
-        Without the scheduler, ``await run_once()`` directly."""
-        self._forced = True
-        self._wake.set()
-
-    def _due_in(self) -> float:
-        if self._last_finished is None:
-            return 0.0
-        return self._last_finished + self._interval - self._clock()
-
-    def due(self) -> bool:
-        """True when a run is due: not paused, none running, ``interval`` since the last ended."""
-        return not self.paused and not self.running and self._due_in() <= 0
-
-    def next_run_in(self) -> float | None:
-        """Seconds until the next scheduled run; None while paused or while a run is going."""
-        if self.paused or self.running:
-            return None
-        return max(0.0, self._due_in())
-
-    async def start(self) -> None:
-        """Start the built-in scheduler (idempotent). The first run starts at once; the next is
-        scheduled only when the last one finished."""
-        if self._task is not None and not self._task.done():
-            return
-        self._task = asyncio.get_running_loop().create_task(self._loop(), name="gctui-health-monitor")
-
-    async def stop(self) -> None:
-        """Stop the scheduler (cancelling a run in progress) and wait for pending alerts (up to
-        the webhook timeout). Does not close the session or the store: their owner does."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-        await self.flush_alerts()
+    @property
+    def runs(self) -> int:
+        return self.snapshot.runs
 
     @property
-    def scheduled(self) -> bool:
-        return self._task is not None and not self._task.done()
+    def webhook_sent(self) -> int:
+        return self._alerts.sent
 
-    async def _loop(self) -> None:
-        while True:
-            self._wake.clear()
-            if self._forced or (not self.paused and self._due_in() <= 0):
-                self._forced = False
-                if self.running:  # someone else's run: this tick is skipped
-                    self.skipped_runs += 1
-                    self._event("info", "health poll skipped: the previous one is still running")
-                    await self._idle.wait()
-                    continue
-                try:
-                    await self.run_once()
-                except Exception as exc:  # never let the scheduler die
-                    log.exception("health run failed")
-                    self._event("error", f"health run failed: {type(exc).__name__}")
-                continue
-            timeout = None if self.paused else self._due_in()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+    @property
+    def webhook_failures(self) -> int:
+        return self._alerts.failures
+
+    def rows(self) -> list[ProbeRow]:
+        """The rows of the last published snapshot (copies: safe to keep and change)."""
+        return [dataclasses.replace(r, history=list(r.history)) for r in self.snapshot.rows]
+
+    def overall(self) -> ProbeStatus:
+        return self.snapshot.overall()
+
+    def clock(self) -> float:
+        """The monitor's monotonic clock (what snapshot ``status_at`` is measured on)."""
+        return self._clock()
+
+    def token_expires_in(self) -> float | None:
+        return self.snapshot.token_expires_in(self._clock())
 
     # ---------------------------------------------------------------------------- running
+    async def poll(self) -> bool:
+        """One run for the poller: False (back off) when no probe got an answer at all."""
+        rows = await self.run_once()
+        return any(r.status_code is not None for r in rows) or not rows
+
     async def run_once(self) -> list[ProbeRow]:
-        """Run every probe once, in parallel through the session's worker pool, and return the
-        new rows. If a run is already going, this one is skipped (counted in ``skipped_runs``)
-        and the current rows are returned. Runs even while paused (a forced refresh)."""
+        """Run every probe once, in parallel through the session's worker pool; publish the
+        snapshot and return its rows. A run asked for while one is going is refused: counted
+        in the snapshot's ``skipped_runs``, and the last snapshot's rows are returned."""
         if self._running:
-            self.skipped_runs += 1
+            self._skipped += 1
             self._event("info", "health poll skipped: the previous one is still running")
             return self.rows()
         self._running = True
-        self._idle.clear()
-        started = self._clock()
-        run_at = self._now()
-        self.last_run_at = run_at
+        started, started_at = self._clock(), self._now()
         transitions: list[Transition] = []
         try:
             results = await self._probe_all()
             for state, result in zip(self._states, results, strict=True):
-                transition = self._apply(state, result, run_at)
+                transition = self._apply(state, result, started_at)
                 if transition is not None:
                     transitions.append(transition)
-            await self._record(run_at)
-            self._capture_session_status()
+            await self._record(started_at)
+            snapshot = self._take_snapshot(started, started_at, results)
+            self.snapshot = snapshot  # the one publication of this run
         finally:
             self._running = False
-            self._idle.set()
-            self._last_finished = self._clock()
-            self.last_duration = self._last_finished - started
-            self.runs += 1
-        rows = self.rows()
         await asyncio.to_thread(self._prune)  # sqlite off the event loop: no frame waits on disk
-        self._notify(self.on_rows, rows)
+        self._after_run(snapshot, transitions)
+        return self.rows()
+
+    def _take_snapshot(
+        self, started: float, started_at: datetime, results: list[ProbeResult]
+    ) -> HealthSnapshot:
+        client = self.session.client
+        budget = client.governor.status()
+        used = budget.used + budget.in_flight
+        return HealthSnapshot(
+            rows=tuple(self._copy_rows()),
+            runs=self.snapshot.runs + 1,
+            org_name=self.org_name,
+            token=client.tokens.status(),
+            budget=budget,
+            status_at=self._clock(),
+            errors_total={s.spec.name: s.errors_total for s in self._states},
+            rate_limited=budget.throttled + self._rate_limited_probes,
+            skipped_runs=self._skipped,
+            duration=self._clock() - started,
+            started_at=started_at,
+            finished_at=self._now(),
+            rate_wait=max((r.queued_s for r in results), default=0.0),
+            budget_share=used / budget.limit if budget.limit else None,
+            budget_alert_share=self.budget_alert_share,
+        )
+
+    def _after_run(self, snapshot: HealthSnapshot, transitions: list[Transition]) -> None:
+        self._notify(self.on_rows, self.rows())
+        self._notify(self.on_snapshot, snapshot)
         for transition in transitions:
             self._notify(self.on_transition, transition)
-            self._alert(transition)
-        return rows
+            if transition.is_alert or transition.is_recovery:
+                self._alerts.post(
+                    webhook_payload(transition, self.org_name),
+                    f"probe {transition.probe}: {transition.old} → {transition.new}",
+                )
+        self._check_budget(snapshot)
+
+    def _check_budget(self, snapshot: HealthSnapshot) -> None:
+        budget, share = snapshot.budget, snapshot.budget_share
+        if budget is None or share is None or snapshot.budget_alarm == self._budget_firing:
+            return
+        self._budget_firing = snapshot.budget_alarm
+        used = budget.used + budget.in_flight
+        if snapshot.budget_alarm:
+            message = (
+                f"rate budget {share:.0%} used ({used} of {budget.limit}), past the "
+                f"{self.budget_alert_share:.0%} alert share"
+            )
+            self._event("warning", message)
+            self._notify(self.on_budget_alert, message)
+        self._alerts.post(
+            budget_payload(used, budget.limit, share, self.budget_alert_share, self.org_name),
+            f"rate budget {'past' if snapshot.budget_alarm else 'back under'} {self.budget_alert_share:.0%}",
+        )
 
     async def _probe_all(self) -> list[ProbeResult]:
         runner = self._runner
@@ -359,10 +310,11 @@ class HealthMonitor:
             state.consecutive += 1
             state.errors_total += 1
             if result.status_code == 429:
-                self.rate_limited_probes += 1
+                self._rate_limited_probes += 1
         elif result.ok:
             state.consecutive = 0
         status = classify(state.spec, result, state.consecutive, self.failures_critical)
+        status = self._error_rate_rule(state, result, status)
         state.points.append(
             HistoryPoint(
                 run_at=run_at,
@@ -374,10 +326,21 @@ class HealthMonitor:
                 correlation_id=result.correlation_id,
             )
         )
-        state.row = _row(state, error_code=result.error_code, detail=result.detail)
+        state.row = derive_row(state.spec, state.points, state.consecutive, result)
         if status is old:
             return None
         return Transition(state.spec.name, old, status, dataclasses.replace(state.row))
+
+    def _error_rate_rule(self, state: _ProbeState, result: ProbeResult, status: ProbeStatus) -> ProbeStatus:
+        """A probe that fails too often over its window is degraded even when it just passed."""
+        if self.error_rate <= 0 or status is not ProbeStatus.HEALTHY:
+            return status
+        outcomes = [p.ok for p in state.points if p.ok is not None] + [result.ok]
+        if len(outcomes) < ERROR_RATE_MIN_RUNS:
+            return status
+        if outcomes.count(False) / len(outcomes) >= self.error_rate:
+            return ProbeStatus.DEGRADED
+        return status
 
     def _restore(self, spec: ProbeSpec) -> _ProbeState:
         points: deque[HistoryPoint] = deque(maxlen=self.window)
@@ -386,23 +349,21 @@ class HealthMonitor:
                 points.extend(self.store.load(spec.name, self.window))
             except sqlite3.Error as exc:
                 self._event("warning", f"health history could not be read: {exc}")
-        consecutive = 0
-        for point in reversed(points):
-            if point.ok is True:
-                break
-            if point.ok is False:
-                consecutive += 1
+        consecutive = restore_streak(points)
         state = _ProbeState(spec, points, ProbeRow(spec.name, spec.method, spec.path), consecutive)
         if points:
-            state.row = _row(state, error_code=None, detail=None)
+            state.row = derive_row(spec, points, consecutive, None)
         return state
+
+    def _copy_rows(self) -> list[ProbeRow]:
+        return [dataclasses.replace(s.row, history=list(s.row.history)) for s in self._states]
 
     # ------------------------------------------------------------------------------ side effects
     async def _record(self, run_at: datetime) -> None:
         if self.store is None:
             return
         try:
-            await asyncio.to_thread(self.store.record, self.rows(), run_at)
+            await asyncio.to_thread(self.store.record, self._copy_rows(), run_at)
         except sqlite3.Error as exc:
             self._event("warning", f"health history not saved: {exc}")
 
@@ -418,37 +379,9 @@ class HealthMonitor:
         except sqlite3.Error as exc:
             self._event("warning", f"health history not pruned: {exc}")
 
-    def _capture_session_status(self) -> None:
-        client = self.session.client
-        self.token_status = client.tokens.status()
-        self.budget_status = client.governor.status()
-        self._status_at = self._clock()
-
-    def _alert(self, transition: Transition) -> None:
-        if self._webhook is None or not (transition.is_alert or transition.is_recovery):
-            return
-        task = asyncio.get_running_loop().create_task(self._post_webhook(transition))
-        self._alert_tasks.add(task)
-        task.add_done_callback(self._alert_tasks.discard)
-
-    async def _post_webhook(self, transition: Transition) -> None:
-        assert self._webhook is not None
-        try:
-            await self._webhook.send(webhook_payload(transition, self.org_name))
-        except WebhookError as exc:
-            self.webhook_failures += 1
-            self._event("warning", f"{exc} (probe {transition.probe}: {transition.old} → {transition.new})")
-        except Exception as exc:
-            self.webhook_failures += 1
-            self._event("error", f"alert webhook failed: unexpected {type(exc).__name__}")
-        else:
-            self.webhook_sent += 1
-            self._event("info", f"alert webhook sent: {transition.probe} {transition.old} → {transition.new}")
-
     async def flush_alerts(self) -> None:
         """Wait for webhook posts still in flight (each is bounded by the webhook timeout)."""
-        if self._alert_tasks:
-            await asyncio.wait(set(self._alert_tasks))
+        await self._alerts.flush()
 
     def _event(self, level: Literal["info", "warning", "error"], message: str) -> None:
         event = HealthEvent(self._now(), level, message)
@@ -470,37 +403,3 @@ class HealthMonitor:
 
     def _max_critical_s(self) -> float:
         return max((s.critical_ms for s in self.specs), default=3000.0) / 1000
-
-
-def _clamp(seconds: float) -> float:
-    return min(MAX_INTERVAL, max(MIN_INTERVAL, float(seconds)))
-
-
-def _row(state: _ProbeState, *, error_code: str | None, detail: str | None) -> ProbeRow:
-    """Derive the row from the probe's window of runs (the last point is the latest run)."""
-    spec = state.spec
-    points = list(state.points)
-    last = points[-1]
-    history = [p.latency_ms if p.ok else None for p in points]
-    p50, p95 = p50_p95(history)
-    failures = [p for p in points if p.ok is not True]
-    last_bad = failures[-1] if failures else None
-    return ProbeRow(
-        name=spec.name,
-        method=spec.method,
-        path=spec.path,
-        status=last.status,
-        status_code=last.status_code,
-        latency_ms=last.latency_ms,
-        p50_ms=p50,
-        p95_ms=p95,
-        history=history,
-        errors=sum(1 for p in points if p.ok is False),
-        consecutive_failures=state.consecutive,
-        last_error=last_bad.error if last_bad else None,
-        correlation_id=last_bad.correlation_id if last_bad else None,
-        checked_at=last.run_at,
-        ok=last.ok,
-        error_code=None if last.ok else error_code,
-        error_detail=None if last.ok else detail,
-    )

@@ -52,7 +52,7 @@ def probes_from_config(health_config: HealthConfig) -> list[ProbeSpec]:
             name=probe.name,
             method=probe.method,
             path=probe.path,
-            body=None,
+            body=probe.body,
             expect_status=tuple(probe.expect_status),
             degraded_ms=float(degraded),
             critical_ms=float(critical),

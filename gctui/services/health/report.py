@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from gctui.genesys.auth import TokenStatus
-from gctui.genesys.ratelimit import BudgetStatus
+from gctui.genesys.regions import Region
 from gctui.services.health.models import ProbeRow
-from gctui.services.health.monitor import HealthMonitor
+from gctui.services.health.snapshot import HealthSnapshot
 from gctui.services.health.stats import sparkline
+from gctui.text import clean, clean_optional
 
 
 def iso(when: datetime | None) -> str | None:
@@ -34,8 +35,8 @@ def row_document(row: ProbeRow) -> dict[str, Any]:
         "p95Ms": _ms(row.p95_ms),
         "errors": row.errors,
         "consecutiveFailures": row.consecutive_failures,
-        "lastError": row.last_error,
-        "correlationId": row.correlation_id,
+        "lastError": clean_optional(row.last_error),
+        "correlationId": clean_optional(row.correlation_id),
         "checkedAt": iso(row.checked_at),
     }
 
@@ -50,42 +51,59 @@ def token_document(status: TokenStatus | None, expires_in: float | None) -> dict
         "refreshes": status.refreshes,
         "failures": status.failures,
         "lastOutcome": status.last_outcome,
-        "lastError": status.last_error,
+        "lastError": clean_optional(status.last_error),
         "breaker": str(status.breaker),
     }
 
 
-def rate_document(status: BudgetStatus | None, probes_429: int = 0) -> dict[str, Any] | None:
+def rate_document(snap: HealthSnapshot, late: float = 0.0) -> dict[str, Any] | None:
+    """The rate budget as the run left it. ``state`` says "pacing" when this run's probes
+    waited for the budget or the run started ``late`` because the governor held it."""
+    status = snap.budget
     if status is None:
         return None
     last = status.last_limit
+    delayed = delay_of(snap, late)
+    state = status.state
+    if delayed > 0 and state in ("ok", "idle"):
+        state = "pacing"
     return {
         "limit": status.limit,
         "windowSeconds": status.window,
         "source": status.source,
         "used": status.used,
         "inFlight": status.in_flight,
+        "usedShare": None if snap.budget_share is None else round(snap.budget_share, 3),
+        "alert": snap.budget_alarm,
         "requestsPerMinute": status.requests_per_minute,
-        "rateLimited": status.throttled + probes_429,
-        "state": status.state,
-        "lastLimit": None if last is None else last.describe(),
+        "rateLimited": snap.rate_limited,
+        "state": state,
+        "delayedSeconds": round(delayed, 1),
+        "lastLimit": None if last is None else clean(last.describe()),
     }
 
 
-def matrix_document(monitor: HealthMonitor) -> dict[str, Any]:
+def delay_of(snap: HealthSnapshot, late: float = 0.0) -> float:
+    """How long the rate governor held the last run: its start plus its probes' wait."""
+    return max(0.0, late) + snap.rate_wait
+
+
+def matrix_document(
+    snap: HealthSnapshot, region: Region, *, now: float, late: float = 0.0
+) -> dict[str, Any]:
     """``{"org", "region", "apiBase", "checkedAt", "status", "probes": [...], "token",
-    "rateLimit"}``: the whole board as one JSON-ready document."""
-    region = monitor.session.options.region
+    "rateLimit"}``: the whole board as one JSON-ready document, from one snapshot. ``now`` is
+    the monitor's monotonic clock (the token's time left is as of now)."""
     return {
-        "org": monitor.org_name,
+        "org": clean_optional(snap.org_name),
         "region": region.name,
         "apiBase": region.api_base,
-        "checkedAt": iso(monitor.last_run_at),
-        "status": str(monitor.overall()),
-        "durationMs": None if monitor.last_duration is None else round(monitor.last_duration * 1000),
-        "probes": [row_document(row) for row in monitor.rows()],
-        "token": token_document(monitor.token_status, monitor.token_expires_in()),
-        "rateLimit": rate_document(monitor.budget_status, monitor.rate_limited_probes),
+        "checkedAt": iso(snap.started_at),
+        "status": str(snap.overall()),
+        "durationMs": None if snap.duration is None else round(snap.duration * 1000),
+        "probes": [row_document(row) for row in snap.rows],
+        "token": token_document(snap.token, snap.token_expires_in(now)),
+        "rateLimit": rate_document(snap, late),
     }
 
 
@@ -125,4 +143,5 @@ def render_table(rows: list[ProbeRow], *, spark_width: int = 20) -> str:
 def _last_error(row: ProbeRow) -> str:
     if not row.last_error:
         return "-"
-    return f"{row.last_error} ({row.correlation_id})" if row.correlation_id else row.last_error
+    text = f"{row.last_error} ({row.correlation_id})" if row.correlation_id else row.last_error
+    return clean(text)

@@ -4,6 +4,7 @@ not retried away), time it, and turn whatever happened into a :class:`ProbeResul
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from gctui.genesys.errors import (
 )
 from gctui.services.health.models import QUEUE_ID_PLACEHOLDER, ProbeResult, ProbeSpec
 from gctui.services.health.probes import QUEUE_LOOKUP_PATH
+from gctui.text import clean, clean_optional
 
 ORG_PATH = "/api/v2/organizations/me"
 
@@ -77,12 +79,19 @@ class ProbeRunner:
         """Send ``spec`` once. Never raises (except cancellation)."""
         body = _substitute(spec.body, self.queue_id) if spec.body is not None else None
         # Latency is timed from when the request leaves, not from when it was queued: a wait
-        # for the rate budget is our own pacing, not the API being slow.
-        sent = [self.clock()]
+        # for the rate budget is our own pacing, not the API being slow (it is ``queued_s``).
+        queued = self.clock()
+        sent = [queued]
 
         def mark_sent() -> None:
             sent[0] = self.clock()
 
+        result = await self._send(spec, body, sent, mark_sent)
+        return dataclasses.replace(result, queued_s=max(0.0, sent[0] - queued))
+
+    async def _send(
+        self, spec: ProbeSpec, body: Any, sent: list[float], mark_sent: Callable[[], None]
+    ) -> ProbeResult:
         try:
             resp = await self.client.request(
                 spec.method,
@@ -112,7 +121,7 @@ class ProbeRunner:
                 error_code=None,
                 detail=f"{spec.method} {spec.path} answered {resp.status_code}; expected "
                 + " or ".join(str(s) for s in spec.expect_status),
-                correlation_id=resp.headers.get("ININ-Correlation-Id"),
+                correlation_id=clean_optional(resp.headers.get("ININ-Correlation-Id")),
             )
         if self.org_name is None and spec.method == "GET" and spec.path.split("?", 1)[0] == ORG_PATH:
             self.org_name = _org_name(resp)
@@ -134,6 +143,7 @@ def failure_from(exc: BaseException, latency_ms: float | None) -> ProbeResult:
             correlation_id=exc.context_id,
         )
     if isinstance(exc, TransportError):
+        # No HTTP answer came back: there is no latency to show (a refused connect is not "fast").
         text = exc.message.lower()
         code = "timeout" if ("timed out" in text or "timeout" in text) else "network"
         if "cannot connect" in text:
@@ -141,7 +151,6 @@ def failure_from(exc: BaseException, latency_ms: float | None) -> ProbeResult:
         what = exc.message.split(": ", 1)[-1]  # "GET /path: connection dropped by the server"
         return ProbeResult(
             ok=False,
-            latency_ms=latency_ms,
             kind="transport",
             error=_clip(what.split(";", 1)[0]),
             error_code=code,
@@ -151,7 +160,6 @@ def failure_from(exc: BaseException, latency_ms: float | None) -> ProbeResult:
         # The login host did not answer: the link is down, the credentials may be fine.
         return ProbeResult(
             ok=False,
-            latency_ms=latency_ms,
             kind="transport",
             error=_clip(exc.message.removeprefix("login failed: ")),
             error_code="connect",
@@ -180,7 +188,7 @@ def failure_from(exc: BaseException, latency_ms: float | None) -> ProbeResult:
 
 
 def _clip(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
+    text = " ".join(clean(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -200,4 +208,4 @@ def _org_name(resp: httpx.Response) -> str | None:
     except ValueError:
         return None
     name = data.get("name") if isinstance(data, dict) else None
-    return name if isinstance(name, str) and name else None
+    return clean(name) if isinstance(name, str) and name else None

@@ -36,6 +36,22 @@ def webhook_payload(transition: Transition, org: str | None) -> dict[str, Any]:
     }
 
 
+def budget_payload(
+    used: int, limit: int, share: float, alert_share: float, org: str | None
+) -> dict[str, Any]:
+    """The rate budget used crossed ``alert_share`` (up: ``alert`` true; back under: false)."""
+    return {
+        "source": "gctui",
+        "alert": "rate_budget",
+        "firing": share > alert_share,
+        "used": used,
+        "limit": limit,
+        "share": round(share, 3),
+        "alertShare": alert_share,
+        "org": org,
+    }
+
+
 class WebhookNotifier:
     def __init__(
         self,

@@ -7,8 +7,7 @@ skipped while paused or while a dialog is open. Rows are diffed in place (no ful
 from __future__ import annotations
 
 import asyncio
-import time
-from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -16,13 +15,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Static
 
-from gctui.text import duration
+from gctui.text import clean, duration
 from gctui.tui import actions
 from gctui.tui.tabs.base import FeatureTab
-from gctui.tui.tabs.health_panels import ms, rate_panel, status_cell, token_panel
+from gctui.tui.tabs.health_panels import (
+    countdown,
+    ms,
+    pace_part,
+    rate_panel,
+    run_part,
+    status_cell,
+    token_panel,
+)
 from gctui.tui.widgets.dataview import Column, DataView
 
 if TYPE_CHECKING:
@@ -30,7 +36,8 @@ if TYPE_CHECKING:
     # attached, after the first frame: start-up stays close to a bare Textual app.
     from gctui.config import ResolvedProfile
     from gctui.genesys.session import Session
-    from gctui.services.health import HealthMonitor, ProbeRow, Transition
+    from gctui.services.health import HealthMonitor, HealthSnapshot, ProbeRow, Transition
+    from gctui.services.poller import Poller
 
 COLUMNS = (
     Column("probe", "Probe", 10),
@@ -48,10 +55,16 @@ SPARK_WIDTH = 12
 
 
 class RowsReady(Message):
-    def __init__(self, rows: list[ProbeRow], duration_s: float) -> None:
+    def __init__(self, snapshot: HealthSnapshot) -> None:
         super().__init__()
-        self.rows = rows
-        self.duration_s = duration_s
+        self.snapshot = snapshot
+        self.rows = list(snapshot.rows)
+
+
+class BudgetAlert(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class MonitorReady(Message):
@@ -67,6 +80,7 @@ class HealthTab(FeatureTab):
     DEFAULT_CSS = """
     HealthTab { height: 1fr; }
     HealthTab #health-line { height: 1; padding: 0 1; color: $text-muted; }
+    HealthTab #health-line Static { width: auto; height: 1; }
     HealthTab #panels { height: 7; }
     HealthTab .panel { width: 1fr; height: 7; border: round $primary; padding: 0 1; }
     """
@@ -74,19 +88,21 @@ class HealthTab(FeatureTab):
     def __init__(self) -> None:
         super().__init__(id="health-tab")
         self.monitor: HealthMonitor | None = None
+        self.poller: Poller | None = None
         self.session: Session | None = None
         self.profile: ResolvedProfile | None = None
-        self._timer: Timer | None = None
-        self._due_at: float | None = None
         self._last_status: dict[str, str] = {}
-        self._last_run: datetime | None = None
-        self._last_duration: float | None = None
         self._shown: dict[str, object] = {}
         self._pending: list[Transition] = []
         self._runs_seen = 0
 
     def compose(self) -> ComposeResult:
-        yield Static("waiting for the org…", id="health-line")
+        # The line is made of small widgets: a tick repaints only the part that changed.
+        with Horizontal(id="health-line"):
+            yield Static("waiting for the org…", id="hl-run")
+            yield Static("", id="hl-next")
+            yield Static("", id="hl-pace")
+            yield Static("", id="hl-filter")
         yield DataView(COLUMNS, id="probes")
         with Horizontal(id="panels"):
             token = Static("", id="token-panel", classes="panel")
@@ -119,49 +135,34 @@ class HealthTab(FeatureTab):
         history_path = getattr(self.app, "history_path", None)
         monitor, problem = await asyncio.to_thread(_make_monitor, session, profile, history_path)
         if problem:
-            self.notify(problem, severity="warning")
+            self.notify(clean(problem), severity="warning", markup=False)
         self.post_message(MonitorReady(monitor))
 
     def on_monitor_ready(self, message: MonitorReady) -> None:
-        self.monitor = message.monitor
-        self.monitor.on_transition.append(lambda t: self._pending.append(t))
+        from gctui.services.health import health_poller
+
+        monitor = self.monitor = message.monitor
+        assert self.profile is not None
+        monitor.on_transition.append(lambda t: self._pending.append(t))  # _pending is swapped per run
+        monitor.on_snapshot.append(lambda snap: self.post_message(RowsReady(snap)))
+        monitor.on_budget_alert.append(lambda text: self.post_message(BudgetAlert(text)))
+        # Polls are skipped while a dialog is open (they would change the board under it).
+        self.poller = health_poller(monitor, self.profile.health.interval_seconds, blocked=self.modal_open)
         # Cached rows (from the history store) are drawn before the first fetch.
-        self._render_rows(self.monitor.rows(), changed=set())
-        self._schedule(0.0)
-
-    def _schedule(self, delay: float) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        delay = max(0.05, delay)  # Textual timers cannot be zero
-        self._due_at = time.monotonic() + delay
-        self._timer = self.set_timer(delay, self._due)
-
-    def _due(self) -> None:
-        monitor = self.monitor
-        if monitor is None:
-            return
-        if monitor.paused or self.modal_open():
-            self._schedule(1.0)  # check again soon; nothing is sent while paused or in a dialog
-            return
-        self._due_at = None
-        self._poll()
+        self._render_rows(monitor.rows(), changed=set())
+        self._run_poller(self.poller)
 
     @work(group="health-poll", exit_on_error=False)
-    async def _poll(self) -> None:
-        monitor = self.monitor
-        assert monitor is not None
-        started = time.monotonic()
-        try:
-            rows = await monitor.run_once()
-        finally:
-            self._schedule(monitor.interval)
-        self.post_message(RowsReady(rows, time.monotonic() - started))
+    async def _run_poller(self, poller: Poller) -> None:
+        await poller.run_forever()
 
     # -- rendering ----------------------------------------------------------------------------
 
+    def on_budget_alert(self, message: BudgetAlert) -> None:
+        self.app.bell()
+        self.notify(message.text, title="Rate budget", severity="warning", timeout=6, markup=False)
+
     def on_rows_ready(self, message: RowsReady) -> None:
-        self._last_run = datetime.now(UTC)
-        self._last_duration = message.duration_s
         changed = {
             r.name
             for r in message.rows
@@ -224,39 +225,25 @@ class HealthTab(FeatureTab):
         self.data_view().set_rows(table)
 
     def _tick(self) -> None:
-        monitor = self.monitor
-        line = self.query_one("#health-line", Static)
-        if monitor is None:
+        monitor, poller = self.monitor, self.poller
+        if monitor is None or poller is None:
             return
-        parts = [f"every {duration(monitor.interval)}"]
-        if self._last_run is not None:
-            age = (datetime.now(UTC) - self._last_run).total_seconds()
-            parts.append(f"last run {duration(age)} ago in {self._last_duration or 0:.2f}s")
-        if monitor.paused:
-            parts.append("PAUSED (p resumes)")
-        elif monitor.running:
-            parts.append("running…")
-        elif self._due_at is not None:
-            parts.append(f"next in {duration(max(0.0, self._due_at - time.monotonic()))}")
-        if self.session is not None:
-            budget = self.session.client.governor.status()
-            if monitor.running and budget.waiting:
-                parts.append(f"{budget.waiting} waiting for the rate budget")
-            per_min = budget.limit * 60 / budget.window
-            demand = len(monitor.specs) * 60 / monitor.interval
-            if demand > 0.5 * per_min:
-                parts.append(f"probes use {demand:.0f}/min of {per_min:.0f}/min")
+        snap = monitor.snapshot
+        self._set_id("hl-run", run_part(poller.interval, snap.duration, snap.overall(), len(snap.blind)))
+        self._set_id("hl-next", countdown(poller.paused, poller.running, poller.due_in()))
+        budget = self.session.client.governor.status() if self.session is not None else None
+        self._set_id("hl-pace", pace_part(budget, len(monitor.specs), poller, snap.rate_wait))
         view = self.data_view()
-        if view.filter.active:
-            parts.append(f"{view.shown}/{view.total} shown ({view.filter.describe()})")
-        self._set(line, " · ".join(parts))
+        shown = f" · {view.shown}/{view.total} shown" if view.filter.active else ""
+        self._set_id("hl-filter", shown)
         if self.session is not None:
             kind = "access token" if self.session.options.access_token else "client credentials"
             tokens = self.session.client.tokens.status()
             self._set(self.query_one("#token-panel", Static), token_panel(tokens, kind))
-            self._set(
-                self.query_one("#rate-panel", Static), rate_panel(self.session.client.governor.status())
-            )
+            self._set(self.query_one("#rate-panel", Static), rate_panel(budget))
+
+    def _set_id(self, widget_id: str, content: str) -> None:
+        self._set(self.query_one(f"#{widget_id}", Static), content)
 
     def _set(self, widget: Static, content: str | Text) -> None:
         """Update a Static only when what it shows changed: a tick costs no redraw (slow links)."""
@@ -279,27 +266,24 @@ class HealthTab(FeatureTab):
     # -- actions ------------------------------------------------------------------------------
 
     def action_toggle_pause(self) -> None:
-        if self.monitor is None:
+        if self.poller is None:
             return
-        self.monitor.toggle_pause()
-        self.notify("health polling paused" if self.monitor.paused else "health polling resumed")
+        paused = self.poller.toggle()
+        self.notify("health polling paused" if paused else "health polling resumed")
         self._tick()
 
     def action_run_now(self) -> None:
-        if self.monitor is None:
+        if self.poller is None:
             return
-        if self.monitor.running:
-            self.notify("a probe run is already in progress")
+        if not self.poller.run_now():
+            self.notify("a probe run is already in progress: no second one was started")
             return
-        self._due_at = None
-        if self._timer is not None:
-            self._timer.stop()
-        self._poll()
+        self._tick()
 
     def action_retime(self) -> None:
         from gctui.tui.widgets.ask import AskScreen
 
-        if self.monitor is None:
+        if self.poller is None:
             return
 
         def done(value: str | None) -> None:
@@ -307,26 +291,22 @@ class HealthTab(FeatureTab):
                 self._set_interval(value)
 
         self.app.push_screen(
-            AskScreen("Probe interval in seconds (minimum 5)", str(int(self.monitor.interval))), done
+            AskScreen("Probe interval in seconds (5-3600)", str(int(self.poller.interval))), done
         )
 
     async def command_interval(self, value: str) -> None:
         self._set_interval(value)
 
     def _set_interval(self, value: str) -> None:
-        assert self.monitor is not None
+        if self.poller is None:
+            return
         try:
-            seconds = float(value)
-        except ValueError:
-            self.notify(f"interval: {value!r} is not a number of seconds", severity="error")
+            self.poller.interval = float(value)
+        except ValueError as exc:
+            text = str(exc) if "range" in str(exc) else f"{value!r} is not a number of seconds"
+            self.notify(f"interval: {clean(text)}; unchanged", severity="error", markup=False)
             return
-        if seconds < 5:
-            self.notify(f"interval: {value} s is below the 5 s floor; unchanged", severity="error")
-            return
-        self.monitor.interval = seconds
-        self.notify(f"probes every {duration(self.monitor.interval)}")
-        if self._due_at is not None:
-            self._schedule(self.monitor.interval)
+        self.notify(f"probes every {duration(self.poller.interval)}")
         self._tick()
 
     def on_data_table_row_selected(self, event: Any) -> None:
@@ -370,21 +350,13 @@ def _error_text(row: ProbeRow) -> str:
     if not row.last_error:
         return ""
     corr = f" [{row.correlation_id[:8]}]" if row.correlation_id else ""
-    return f"{row.last_error}{corr}"
+    return clean(f"{row.last_error}{corr}")
 
 
 def _make_monitor(
-    session: Session, profile: ResolvedProfile, history_path: Any
+    session: Session, profile: ResolvedProfile, history_path: Path | None
 ) -> tuple[HealthMonitor, str | None]:
-    from gctui.services.health import HealthMonitor, HistoryStore, default_history_path
-    from gctui.services.health.store import history_scope
+    from gctui.services.health import HealthMonitor, open_history
 
-    problem = None
-    store: HistoryStore | None
-    try:
-        scope = history_scope(profile.name, profile.options.region.api_base, profile.options.client_id)
-        store = HistoryStore(history_path or default_history_path(), scope=scope)
-    except Exception as exc:  # a read-only home must not stop the dashboard
-        problem = f"probe history disabled: {exc}"
-        store = None
+    store, problem = open_history(history_path, profile)  # a read-only home must not stop the board
     return HealthMonitor.from_profile(session, profile, store=store), problem
