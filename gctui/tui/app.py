@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import inspect
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,7 +20,6 @@ from gctui.text import clean
 from gctui.tui import commands, tabs
 from gctui.tui.actions import ActionSpec, Entry, Registry, bindings
 from gctui.tui.context import Paths, TabContext
-from gctui.tui.palette import ActionsProvider
 from gctui.tui.status import live_state
 from gctui.tui.tabs.base import FeatureTab, WorkerFailed
 from gctui.tui.widgets.dataview import DataView
@@ -29,6 +27,8 @@ from gctui.tui.widgets.header import HeaderState, StatusHeader
 from gctui.tui.widgets.prompt import PromptBar
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from gctui.config import ResolvedProfile
     from gctui.genesys.session import Session
     from gctui.tui.source import ProfileSource
@@ -53,11 +53,17 @@ class ConnectionProblem(Message):
         self.text = text
 
 
+def _actions_provider() -> type[Provider]:
+    from gctui.tui.palette import ActionsProvider  # when the palette first opens
+
+    return ActionsProvider
+
+
 class GctuiApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # also for subclasses defined elsewhere
     TITLE = "gctui"
     # Only the registry's actions: Textual's own (theme, screenshot, maximize…) are not ours.
-    COMMANDS = {ActionsProvider}
+    COMMANDS = {_actions_provider}
     TABS: ClassVar[tuple[type[FeatureTab], ...]] = tabs.TABS
     REGISTRY: ClassVar[Registry] = Registry(TABS)
     BINDINGS = bindings(REGISTRY.app_specs)
@@ -104,9 +110,7 @@ class GctuiApp(App[int]):
             self.set_keymap(self._keymap)
         # Draw first: the org (and the simulator, with --demo) is opened after the first frame.
         self.call_after_refresh(self.connect)
-        view = self.current_view()
-        if view is not None:
-            view.focus()
+        self._focus_tab()
 
     def _header_state(self) -> HeaderState:
         return live_state(self._header, self.session, self._open_error)
@@ -252,7 +256,7 @@ class GctuiApp(App[int]):
         command = entry.spec.command
         if argument is not None and command is not None and command.handler:
             result = getattr(node, command.handler)(argument)
-            if inspect.isawaitable(result):
+            if asyncio.iscoroutine(result):
                 await result
             return
         await node.run_action(entry.spec.action)
@@ -265,9 +269,14 @@ class GctuiApp(App[int]):
 
     def action_show_tab(self, tab_id: str) -> None:
         self.query_one(TabbedContent).active = tab_id
-        view = self.current_view()
-        if view is not None:
-            view.focus()
+        self._focus_tab()
+
+    def _focus_tab(self) -> None:
+        """Focus the tab's table, else the tab: its keys are live only inside the focus chain."""
+        tab = self.active_tab()
+        target = tab.data_view() or tab if tab is not None else None
+        if target is not None:
+            target.focus()
 
     def action_help(self) -> None:
         from gctui.tui.widgets.help import HelpScreen

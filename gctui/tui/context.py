@@ -4,10 +4,11 @@ instead of attributes looked up on the app."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gctui.config import ResolvedProfile
     from gctui.genesys.pool import WorkerPool
     from gctui.genesys.session import Session
