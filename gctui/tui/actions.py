@@ -120,7 +120,7 @@ def bindings(specs: Iterable[ActionSpec]) -> list[BindingType]:
             show=a.show,
             id=a.id,
             priority=a.priority,
-            group=Binding.Group(a.group, compact=True) if a.group else None,
+            group=Binding.Group(a.group) if a.group else None,
         )
         for a in specs
     ]

@@ -103,7 +103,7 @@ class GctuiApp(App[int]):
                 with TabPane(f"{tab.TAB.key} {tab.TAB.title}", id=tab.TAB.id):
                     yield tab()
         yield PromptBar()
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P is listed by `?`: room for our keys
 
     def on_mount(self) -> None:
         if self._keymap:

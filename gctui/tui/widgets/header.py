@@ -84,7 +84,7 @@ class StatusHeader(Vertical):
     StatusHeader > #status-line { height: 1; background: $panel; color: $text; padding: 0 1; }
     StatusHeader.production > #status-line { background: $error 40%; }
     StatusHeader #status-line > Static { width: auto; }
-    StatusHeader #hdr-where { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    StatusHeader #status-line > #hdr-where { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     StatusHeader #connection { height: auto; padding: 0 1; color: $warning; display: none; }
     StatusHeader #connection.shown { display: block; }
     """
