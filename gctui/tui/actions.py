@@ -1,73 +1,181 @@
-"""The one action registry. Bindings, the footer, `?` help, `:` commands and the Ctrl+P palette
-all read this table; users rebind by action id in the config's [keys] table."""
+"""The one action registry. The app's own actions are declared here; each feature tab declares
+its title, key and actions in its own module (``FeatureTab.TAB``/``ACTIONS``). Bindings, the
+footer, `?` help, `:` commands and the Ctrl+P palette all read these declarations; users rebind
+by action id in the config's [keys] table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
-APP = "app"
+if TYPE_CHECKING:
+    from gctui.tui.tabs.base import FeatureTab
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A `:` command. Without an argument it runs the action, as the key would; with one it
+    calls ``handler`` (a method of the same node taking the argument as a string)."""
+
+    name: str
+    usage: str = ""  # the argument, as help shows it: "SECONDS", "csv|json"
+    handler: str = ""  # required when ``usage`` is set
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
     id: str  # stable id users rebind by, e.g. "health.pause"
     key: str  # default key(s), comma separated, Textual key names
-    action: str  # the Textual action run on the scope's node
-    description: str  # footer / help / palette text
-    scope: str = APP  # "app" or a tab id ("health", ...)
+    action: str  # the Textual action run on the scope's node, e.g. "export('csv')"
+    label: str  # footer text: short
+    description: str = ""  # help and palette text (default: the label)
     show: bool = True  # in the footer
-    command: str | None = None  # name for the ":" command line
-    write: bool = False  # changes the org: left unbound in read-only mode
+    command: Command | None = None
+    write: bool = False  # changes the org: neither bound nor listed in read-only mode
     priority: bool = False
+    group: str | None = None  # footer: consecutive actions of one group share one label
+
+    @property
+    def name(self) -> str:
+        """The action's method name without ``action_`` or parameters."""
+        return self.action.partition("(")[0]
+
+    @property
+    def text(self) -> str:
+        return self.description or self.label
 
 
-ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("app.quit", "q", "quit", "Quit", command="quit", priority=False),
-    ActionSpec("app.quit_ctrl_c", "ctrl+c", "quit", "Quit", show=False, priority=True),
-    ActionSpec("app.help", "question_mark", "help", "Keys", command="help"),
+@dataclass(frozen=True, slots=True)
+class TabSpec:
+    id: str  # the pane id and the prefix of the tab's action ids
+    title: str
+    key: str  # the key that shows it, also its `:` command is the id
+
+
+class Entry(NamedTuple):
+    spec: ActionSpec
+    tab: type[FeatureTab] | None  # the scope: None for the app, else the tab class
+
+
+APP_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("app.quit", "q", "quit", "Quit", command=Command("quit")),
+    ActionSpec("app.quit_ctrl_c", "ctrl+c", "quit", "Quit", "Quit (Ctrl+C)", show=False, priority=True),
+    ActionSpec("app.help", "question_mark", "help", "Keys", "Keys of this screen", command=Command("help")),
     ActionSpec("app.command", "colon", "command_line", "Command", show=False),
     ActionSpec("app.palette", "ctrl+p", "command_palette", "Palette", show=False),
-    ActionSpec("app.filter", "slash", "filter", "Filter", command="filter"),
+    ActionSpec(
+        "app.filter",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter rows (regex, ! inverts)",
+        command=Command("filter", "TEXT", "command_filter"),
+    ),
     ActionSpec("app.filter_clear", "escape", "clear_filter", "Clear filter", show=False),
-    ActionSpec("app.export_csv", "e", "export('csv')", "Export CSV", command="export"),
-    ActionSpec("app.export_json", "E", "export('json')", "Export JSON", show=False),
-    ActionSpec("app.tab.health", "1", "show_tab('health')", "Health tab", show=False, command="health"),
-    ActionSpec("health.pause", "p", "toggle_pause", "Pause", scope="health", command="pause"),
-    ActionSpec("health.run", "space", "run_now", "Run now", scope="health", command="run"),
-    ActionSpec("health.retime", "r", "retime", "Interval", scope="health", command="interval"),
-    ActionSpec("health.details", "enter", "details", "Details", scope="health", show=False),
+    ActionSpec(
+        "app.export_csv",
+        "e",
+        "export('csv')",
+        "CSV",
+        "Export shown rows as CSV",
+        group="Export",
+        command=Command("export", "csv|json", "command_export"),
+    ),
+    ActionSpec(
+        "app.export_json", "E", "export('json')", "JSON", "Export the shown rows as JSON", group="Export"
+    ),
+    ActionSpec(
+        "app.retry",
+        "R",
+        "retry",
+        "Retry",
+        "Retry what failed in this tab",
+        show=False,
+        command=Command("retry"),
+    ),
 )
 
-_BY_ID = {a.id: a for a in ACTIONS}
+
+def tab_switch(tab: TabSpec) -> ActionSpec:
+    return ActionSpec(
+        f"app.tab.{tab.id}",
+        tab.key,
+        f"show_tab('{tab.id}')",
+        tab.title,
+        f"{tab.title} tab",
+        show=False,
+        command=Command(tab.id),
+    )
 
 
-def for_scope(scope: str) -> list[ActionSpec]:
-    return [a for a in ACTIONS if a.scope == scope]
-
-
-def bindings(scope: str, *, read_only: bool = False) -> list[Binding]:
-    """Textual bindings for one scope; write actions are absent in read-only mode."""
+def bindings(specs: Iterable[ActionSpec]) -> list[BindingType]:
     return [
-        Binding(a.key, a.action, a.description, show=a.show, id=a.id, priority=a.priority)
-        for a in for_scope(scope)
-        if not (read_only and a.write)
+        Binding(
+            a.key,
+            a.action,
+            a.label,
+            show=a.show,
+            id=a.id,
+            priority=a.priority,
+            group=Binding.Group(a.group) if a.group else None,
+        )
+        for a in specs
     ]
 
 
+class Registry:
+    """Every action of an app with these tabs, each with its typed scope."""
+
+    def __init__(self, tabs: Sequence[type[FeatureTab]]) -> None:
+        self.tabs = tuple(tabs)
+        self.app_specs = APP_ACTIONS + tuple(tab_switch(t.TAB) for t in self.tabs)
+        self.entries = [Entry(a, None) for a in self.app_specs]
+        self.entries += [Entry(a, t) for t in self.tabs for a in t.ACTIONS]
+        self._by_id = {e.spec.id: e for e in self.entries}
+
+    def live(self, tab: type[FeatureTab] | None) -> list[Entry]:
+        """The actions bound while ``tab`` is shown: the app's, then the tab's."""
+        return [e for e in self.entries if e.tab is None or e.tab is tab]
+
+    def find_command(self, word: str, tab: type[FeatureTab] | None) -> Entry | None:
+        """Resolve a ':' word: a command name or an action id, among the live actions."""
+        for e in self.live(tab):
+            if word == e.spec.id or (e.spec.command is not None and word == e.spec.command.name):
+                return e
+        return None
+
+    def unknown_ids(self, keymap: Mapping[str, str]) -> list[str]:
+        return sorted(k for k in keymap if k not in self._by_id)
+
+    def clashes(self, keymap: Mapping[str, str]) -> list[tuple[str, str, str]]:
+        """(key, id, id) for every key given to two different actions that are live together."""
+        effective = {e.spec.id: _keys(keymap.get(e.spec.id, e.spec.key)) for e in self.entries}
+        found: set[tuple[str, str, str]] = set()
+        for tab in (None, *self.tabs):
+            owner: dict[str, ActionSpec] = {}
+            for e in self.live(tab):
+                for key in effective[e.spec.id]:
+                    other = owner.setdefault(key, e.spec)
+                    if other.id != e.spec.id and other.action != e.spec.action:
+                        found.add((key, other.id, e.spec.id))
+        return sorted(found)
+
+
+def _keys(keys: str) -> list[str]:
+    return [k.strip() for k in keys.split(",")]
+
+
+def default_registry() -> Registry:
+    from gctui.tui.tabs import TABS
+
+    return Registry(TABS)
+
+
 def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
-    return sorted(k for k in keymap if k not in _BY_ID)
-
-
-def find_command(word: str, scopes: Iterable[str]) -> ActionSpec | None:
-    """Resolve a ':' command word: a command name or an action id, in the given scopes."""
-    allowed = set(scopes)
-    for a in ACTIONS:
-        if a.scope in allowed and word in (a.command, a.id):
-            return a
-    return None
+    return default_registry().unknown_ids(keymap)
 
 
 _MODIFIERS = ("ctrl", "shift", "alt", "super", "meta", "hyper")
@@ -88,32 +196,28 @@ def _valid_key(key: str) -> bool:
     return base in names
 
 
-def check_keymap(keymap: Mapping[str, str]) -> None:
+def check_keymap(keymap: Mapping[str, str], registry: Registry | None = None) -> None:
     """Refuse a [keys] table that would not work (exit 2, nothing runs): an unknown action id,
     a key Textual cannot produce, or one key given to two actions that are live together."""
     from gctui.errors import EXIT_USAGE, GctuiError
 
-    unknown = unknown_ids(keymap)
+    registry = registry or default_registry()
+    unknown = registry.unknown_ids(keymap)
     if unknown:
-        valid = ", ".join(a.id for a in ACTIONS)
+        valid = ", ".join(e.spec.id for e in registry.entries)
         raise GctuiError(f"[keys]: unknown action id {', '.join(unknown)}; valid ids: {valid}", EXIT_USAGE)
     for action_id, keys in keymap.items():
-        for key in (k.strip() for k in keys.split(",")):
+        for key in _keys(keys):
             if not _valid_key(key):
                 raise GctuiError(
                     f'[keys]: {action_id!r} = {key!r} is not a key name; use e.g. "r", "ctrl+r", '
                     '"f5", "space", "question_mark"',
                     EXIT_USAGE,
                 )
-    effective = {a.id: [k.strip() for k in keymap.get(a.id, a.key).split(",")] for a in ACTIONS}
-    for scope in {a.scope for a in ACTIONS}:
-        live = [a for a in ACTIONS if a.scope in (APP, scope)]
-        owner: dict[str, str] = {}
-        for a in live:
-            for key in effective[a.id]:
-                other = owner.setdefault(key, a.id)
-                if other != a.id and _BY_ID[other].action != a.action:
-                    raise GctuiError(
-                        f"[keys]: {key!r} is bound to both {other} and {a.id}; give one of them another key",
-                        EXIT_USAGE,
-                    )
+    clashes = registry.clashes(keymap)
+    if clashes:
+        key, first, second = clashes[0]
+        raise GctuiError(
+            f"[keys]: {key!r} is bound to both {first} and {second}; give one of them another key",
+            EXIT_USAGE,
+        )

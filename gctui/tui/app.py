@@ -1,31 +1,37 @@
 """The console shell: header, tabs, prompt, footer. It draws first, then opens the org in a
-worker; every network call happens in workers through the one shared Session."""
+worker; every network call happens in workers through the one shared Session. A tab starts
+loading the first time it is shown."""
 
 from __future__ import annotations
 
 import asyncio
-import time
-from typing import TYPE_CHECKING, Any
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
-from gctui.config import ResolvedProfile
-from gctui.text import duration
-from gctui.tui import actions
-from gctui.tui.export import default_export_dir, export_records, export_rows
-from gctui.tui.palette import ActionsProvider
-from gctui.tui.source import ProfileSource
-from gctui.tui.tabs import TABS, FeatureTab
+from gctui.text import clean
+from gctui.tui import commands, tabs
+from gctui.tui.actions import ActionSpec, Entry, Registry, bindings
+from gctui.tui.context import Paths, TabContext
+from gctui.tui.status import live_state
+from gctui.tui.tabs.base import FeatureTab, WorkerFailed
 from gctui.tui.widgets.dataview import DataView
-from gctui.tui.widgets.header import HeaderState, StatusHeader, budget_text, token_text
-from gctui.tui.widgets.help import HelpScreen
+from gctui.tui.widgets.header import HeaderState, StatusHeader
 from gctui.tui.widgets.prompt import PromptBar
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from gctui.config import ResolvedProfile
     from gctui.genesys.session import Session
+    from gctui.tui.source import ProfileSource
 
 
 class Connected(Message):
@@ -47,12 +53,26 @@ class ConnectionProblem(Message):
         self.text = text
 
 
+def _actions_provider() -> type[Provider]:
+    from gctui.tui.palette import ActionsProvider  # when the palette first opens
+
+    return ActionsProvider
+
+
 class GctuiApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # also for subclasses defined elsewhere
     TITLE = "gctui"
-    BINDINGS = actions.bindings(actions.APP)
     # Only the registry's actions: Textual's own (theme, screenshot, maximize…) are not ours.
-    COMMANDS = {ActionsProvider}
+    COMMANDS = {_actions_provider}
+    TABS: ClassVar[tuple[type[FeatureTab], ...]] = tabs.TABS
+    REGISTRY: ClassVar[Registry] = Registry(TABS)
+    BINDINGS = bindings(REGISTRY.app_specs)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass with other ``TABS`` (tests) gets their registry and switch keys."""
+        cls.REGISTRY = Registry(cls.TABS)
+        cls.BINDINGS = bindings(cls.REGISTRY.app_specs)  # before Textual merges the bindings
+        super().__init_subclass__(**kwargs)
 
     def __init__(
         self,
@@ -60,50 +80,47 @@ class GctuiApp(App[int]):
         *,
         keymap: dict[str, str] | None = None,
         read_only: bool = False,
-        export_dir: Any = None,
-        history_path: Any = None,
+        export_dir: Path | None = None,
+        history_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.read_only = read_only
-        self.export_dir = export_dir
-        self.history_path = history_path
+        self.paths = Paths(export_dir=export_dir, history_path=history_path)
         self.session: Session | None = None
-        self.profile: ResolvedProfile | None = None
+        self.context: TabContext | None = None
         self._keymap = keymap or {}
         self._header = HeaderState(read_only=read_only, org=f"{source.label}: connecting…")
         self._open_error: str | None = None
-        self._banner: str | None = None
+        self._status_bar = StatusHeader(self._header_state)
 
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader()
-        yield Static("", id="connection")
+        yield self._status_bar
         with TabbedContent(id="tabs"):
-            for tab in TABS:
-                with TabPane(f"{tab.key} {tab.title}", id=tab.id):
-                    yield tab.factory()
+            for tab in self.TABS:
+                with TabPane(f"{tab.TAB.key} {tab.TAB.title}", id=tab.TAB.id):
+                    yield tab()
         yield PromptBar()
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P is listed by `?`: room for our keys
 
     def on_mount(self) -> None:
         if self._keymap:
             self.set_keymap(self._keymap)
-        self.query_one(StatusHeader).show(self._header)
-        self.set_interval(1.0, self._tick_header)
         # Draw first: the org (and the simulator, with --demo) is opened after the first frame.
         self.call_after_refresh(self.connect)
-        view = self.current_view()
-        if view is not None:
-            view.focus()
+        self._focus_tab()
+
+    def _header_state(self) -> HeaderState:
+        return live_state(self._header, self.session, self._open_error)
 
     # -- connection ---------------------------------------------------------------------------
 
     @work(group="connect", exclusive=True, exit_on_error=False)
     async def connect(self) -> None:
         """Open the org (may start the simulator), then learn its name; retry until it works.
-        What goes wrong meanwhile is read from the session's state by the header tick."""
+        What goes wrong meanwhile is read from the session's state by the header."""
         try:
             profile = await asyncio.to_thread(self.source.open)
         except Exception as exc:  # the demo could not start; a config was validated before
@@ -131,219 +148,201 @@ class GctuiApp(App[int]):
 
     def on_connected(self, message: Connected) -> None:
         self.session = message.session
-        self.profile = message.profile
-        opts = message.profile.options
-        self.read_only = opts.read_only
+        profile = message.profile
+        self.read_only = profile.options.read_only
+        self.context = TabContext(session=message.session, profile=profile, paths=self.paths)
         self._header = HeaderState(
-            org=message.profile.name,
-            region=_region_label(message.profile),
-            read_only=opts.read_only,
-            production=message.profile.production,
+            org=profile.name,
+            region=_region_label(profile),
+            read_only=self.read_only,
+            production=profile.production,
         )
-        for tab in self.query(FeatureTab):
-            tab.attach(message.session, message.profile)
-        self._tick_header()
+        tab = self.active_tab()
+        if tab is not None:
+            tab.start(self.context)
+        self.refresh_bindings()  # read-only is known now: write keys go away
+        self._status_bar.refresh_status()
 
     def on_org_known(self, message: OrgKnown) -> None:
-        self._header = _replace(self._header, org=message.name)
-        self._tick_header()
+        self._header = dataclasses.replace(self._header, org=clean(message.name))
+        self._status_bar.refresh_status()
 
     def on_connection_problem(self, message: ConnectionProblem) -> None:
         self._open_error = message.text
-        self._tick_header()
+        self._status_bar.refresh_status()
 
-    def _problem(self) -> tuple[str | None, str | None]:
-        """(header word, banner line) for what is wrong with the link or the login now."""
-        if self._open_error:
-            return "offline", self._open_error
-        if self.session is None:
-            return None, None
-        client = self.session.client
-        tok = client.tokens.status()
-        if client.link_error is not None:
-            since = time.monotonic() - (client.link_down_since or time.monotonic())
-            return "offline", (
-                f"Link down for {duration(since)}: {client.link_error}. Retrying; the rows show "
-                "the last answers."
-            )
-        if str(tok.breaker) != "closed":
-            return "login blocked", (
-                f"Login failed {tok.consecutive_failures} times ({tok.last_error}); next try in "
-                f"{duration(tok.breaker_retry_in)}."
-            )
-        if tok.last_outcome in ("failed", "rejected by API"):
-            return "login failed", f"{tok.last_error}. Retrying."
-        return None, None
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = next(iter(event.pane.query(FeatureTab)), None)
+        if tab is not None and self.context is not None:
+            tab.start(self.context)  # first shown: start loading now, not at connect
+        self.refresh_bindings()
 
-    def _tick_header(self) -> None:
-        state = self._header
-        problem, banner_text = self._problem()
-        if self.session is not None:
-            tok = self.session.client.tokens.status()
-            bud = self.session.client.governor.status()
-            token, token_warn = token_text(tok.expires_in, tok.static, tok.has_token)
-            budget, budget_warn = budget_text(bud.used, bud.in_flight, bud.limit, bud.throttled, bud.held_for)
-            state = _replace(
-                state, token=token, token_warn=token_warn, budget=budget, budget_warn=budget_warn
-            )
-        self.query_one(StatusHeader).show(_replace(state, problem=problem))
-        banner = self.query_one("#connection", Static)
-        if banner_text != self._banner:
-            self._banner = banner_text
-            banner.set_class(banner_text is not None, "shown")
-            banner.update(banner_text or "")
+    # -- worker errors: the one handler ----------------------------------------------------------
 
-    # -- registry-driven actions --------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self._report_worker_error(event.worker, None)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        self._report_worker_error(message.worker, message.tab)
+
+    def _report_worker_error(self, worker: Worker[Any], tab: FeatureTab | None) -> None:
+        """A worker raised what nobody planned for: a toast with the message and the
+        correlation id, a crash log (no locals, no secrets), and a line in the tab."""
+        from gctui.genesys.errors import describe_unexpected
+        from gctui.tui.crashlog import crash_text, write_crash_log
+
+        error = worker.error
+        if error is None:
+            return
+        what = describe_unexpected(error)
+        corr = getattr(error, "context_id", None)
+        if corr and corr not in what:
+            what += f" (correlation id {corr})"
+        where = tab.title if tab is not None else "gctui"
+        path = write_crash_log(crash_text(error, f"worker {worker.name!r} of {where}", self._secrets()))
+        saved = f"; details in {path}" if path else ""
+        self.notify(f"{worker.name}: {what}{saved}", title=f"{where}: failed", severity="error", timeout=10)
+        if tab is not None:
+            retry = self.REGISTRY.find_command("retry", None)
+            key = f"press {self.key_display(retry.spec)} or " if retry else ""
+            tab.worker_failed(what, f"{key}:retry to retry")
+
+    def _secrets(self) -> list[str]:
+        opts = self.context.profile.options if self.context else None
+        if opts is None:
+            return []
+        return [s.reveal() for s in (opts.client_secret, opts.access_token) if s is not None]
+
+    def action_retry(self) -> None:
+        tab = self.active_tab()
+        if tab is not None:
+            tab.retry()
+
+    # -- the declarations, live -----------------------------------------------------------------
 
     def active_tab(self) -> FeatureTab | None:
-        tabs = self.query_one(TabbedContent)
-        if not tabs.active:
+        tabbed = self.query_one(TabbedContent)
+        if not tabbed.active:
             return None
-        pane = tabs.get_pane(tabs.active)
-        return next(iter(pane.query(FeatureTab)), None)
+        return next(iter(tabbed.get_pane(tabbed.active).query(FeatureTab)), None)
 
-    def active_scopes(self) -> list[str]:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """App-level write actions are neither bound nor shown in read-only mode."""
+        if self.read_only and any(s.write and s.name == action for s in self.REGISTRY.app_specs):
+            return False
+        return True
+
+    def live_entries(self) -> list[Entry]:
+        """The actions `?` and the palette list: bound now, write actions gone when read-only."""
         tab = self.active_tab()
-        return [actions.APP] + ([tab.scope] if tab is not None else [])
+        return [e for e in self.REGISTRY.live(type(tab) if tab else None) if self._allowed(e, tab)]
 
-    async def run_spec(self, spec: actions.ActionSpec, argument: str | None = None) -> None:
-        if self.read_only and spec.write:
-            self.notify(f"{spec.description}: not available in read-only mode", severity="warning")
+    def _allowed(self, entry: Entry, tab: FeatureTab | None) -> bool:
+        node = self if entry.tab is None else tab
+        return node is not None and node.check_action(entry.spec.name, ()) is not False
+
+    def key_display(self, spec: ActionSpec) -> str:
+        keys = self._keymap.get(spec.id, spec.key)
+        return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+
+    async def run_entry(self, entry: Entry, argument: str | None = None) -> None:
+        """Run a declared action (palette, `:`): its handler with an argument, else its action."""
+        tab = self.active_tab()
+        if not self._allowed(entry, tab):
+            self.notify(f"{entry.spec.text}: not available in read-only mode", severity="warning")
             return
-        node: Any = self if spec.scope == actions.APP else self.active_tab()
-        if node is None:
+        node: Any = self if entry.tab is None else tab
+        command = entry.spec.command
+        if argument is not None and command is not None and command.handler:
+            result = getattr(node, command.handler)(argument)
+            if asyncio.iscoroutine(result):
+                await result
             return
-        if argument is not None and hasattr(node, f"command_{spec.command}"):
-            await getattr(node, f"command_{spec.command}")(argument)
-            return
-        await node.run_action(spec.action)
+        await node.run_action(entry.spec.action)
+
+    # -- app actions ---------------------------------------------------------------------------
 
     def current_view(self) -> DataView | None:
         tab = self.active_tab()
         return tab.data_view() if tab is not None else None
 
     def action_show_tab(self, tab_id: str) -> None:
-        tabs = self.query_one(TabbedContent)
-        if any(t.id == tab_id for t in TABS):
-            tabs.active = tab_id
-            view = self.current_view()
-            if view is not None:
-                view.focus()
+        self.query_one(TabbedContent).active = tab_id
+        self._focus_tab()
+
+    def _focus_tab(self) -> None:
+        """Focus the tab's table, else the tab: its keys are live only inside the focus chain."""
+        tab = self.active_tab()
+        target = tab.data_view() or tab if tab is not None else None
+        if target is not None:
+            target.focus()
 
     def action_help(self) -> None:
-        """Every key of the focused screen: the registry's actions (with rebinds applied), the
-        `:` commands, then the table's own navigation keys."""
-        from textual.binding import Binding
+        from gctui.tui.widgets.help import HelpScreen
 
-        rows: list[tuple[str, str, str]] = []
-        scopes = self.active_scopes()
-        specs = [a for a in actions.ACTIONS if a.scope in scopes and not (self.read_only and a.write)]
-        for spec in specs:
-            keys = self._keymap.get(spec.id, spec.key)
-            shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
-            rows.append((shown, spec.description, spec.id))
-        for spec in specs:
-            if spec.command:
-                usage = {"filter": " TEXT", "interval": " SECONDS", "export": " csv|json"}.get(
-                    spec.command, ""
-                )
-                rows.append((f":{spec.command}{usage}", spec.description, "command"))
-        rows.append(("↑↓ PgUp PgDn", "Move (Home/End: ends)", "table"))
-        rows.append(("←→", "Scroll sideways", "table"))
         tab = self.active_tab()
+        rows = commands.help_rows(self.live_entries(), self.key_display)
         self.push_screen(HelpScreen(tab.title if tab else "gctui", rows))
 
     def action_filter(self) -> None:
         view = self.current_view()
-        if view is None:
-            return
-        self.query_one(PromptBar).open(
-            "filter", view.filter.text and (("!" if view.filter.inverted else "") + view.filter.text)
-        )
+        if view is not None:
+            shown = ("!" if view.filter.inverted else "") + view.filter.text
+            self.query_one(PromptBar).open("filter", shown if view.filter.text else "")
+
+    def command_filter(self, text: str) -> None:
+        self._apply_filter(text)
 
     def action_clear_filter(self) -> None:
         view = self.current_view()
         if view is not None and view.filter.active:
-            view.apply_filter("")
-            self._filter_changed(view)
+            self._apply_filter("")
+
+    def _apply_filter(self, text: str) -> None:
+        view, tab = self.current_view(), self.active_tab()
+        if view is not None and tab is not None:
+            view.apply_filter(text)
+            tab.filter_changed(view)
 
     def action_command_line(self) -> None:
         self.query_one(PromptBar).open("command")
 
     def on_prompt_bar_typed(self, message: PromptBar.Typed) -> None:
-        view = self.current_view()
-        if message.mode == "filter" and view is not None:
-            view.apply_filter(message.value)
-            self._filter_changed(view)
+        if message.mode == "filter":
+            self._apply_filter(message.value)
 
     async def on_prompt_bar_finished(self, message: PromptBar.Finished) -> None:
         view = self.current_view()
         if view is not None:
             view.focus()  # first: a command then runs with the table focused, as a key would
         if message.mode == "filter":
-            if message.cancelled and view is not None:
-                view.apply_filter("")
-                self._filter_changed(view)
+            if message.cancelled:
+                self._apply_filter("")
         elif not message.cancelled and message.value.strip():
             await self.run_command(message.value)
 
-    def _filter_changed(self, view: DataView) -> None:
-        tab = self.active_tab()
-        if tab is not None:
-            tab.filter_changed(view)
-
     async def run_command(self, line: str) -> None:
-        word, _, rest = line.strip().lstrip(":").partition(" ")
-        rest = rest.strip()
-        word = {"q": "quit", "q!": "quit", "h": "help"}.get(word, word)  # vi/k9s habits
-        if word == "filter":
-            view = self.current_view()
-            if view is not None:
-                view.apply_filter(rest)
-                self._filter_changed(view)
-            return
-        if word == "export":
-            fmt = rest or "csv"
-            if fmt not in ("csv", "json"):
-                self.notify(f"export: unknown format {fmt!r}; use csv or json", severity="error")
-                return
-            self.action_export(fmt)
-            return
-        spec = actions.find_command(word, self.active_scopes())
-        if spec is None:
-            names = sorted(
-                {a.command for a in actions.ACTIONS if a.command and a.scope in self.active_scopes()}
-            )
+        word, argument = commands.parse(line)
+        tab = self.active_tab()
+        entry = self.REGISTRY.find_command(word, type(tab) if tab else None)
+        if entry is None:
+            names = sorted({e.spec.command.name for e in self.live_entries() if e.spec.command})
             self.notify(f"unknown command {word!r}; try: {', '.join(names)}", severity="error")
             return
-        await self.run_spec(spec, rest or None)
+        await self.run_entry(entry, argument)
 
     def action_export(self, fmt: str) -> None:
-        view = self.current_view()
-        tab = self.active_tab()
-        if view is None or tab is None:
+        view, tab = self.current_view(), self.active_tab()
+        if view is not None and tab is not None:
+            text, ok = commands.export_view(tab, view, fmt, self.paths.export_dir)
+            self.notify(text, title="Export", severity="information" if ok else "error", timeout=8)
+
+    def command_export(self, fmt: str) -> None:
+        if fmt not in ("csv", "json"):
+            self.notify(f"export: unknown format {fmt!r}; use csv or json", severity="error")
             return
-        keys = view.visible_keys()
-        directory = self.export_dir or default_export_dir()
-        try:
-            records = tab.export_records(keys)
-            if records is not None:
-                path = export_records(records, fmt=fmt, directory=directory, stem=tab.scope)
-            else:
-                path = export_rows(
-                    view.column_labels(),
-                    view.visible_plain_rows(),
-                    fmt=fmt,
-                    directory=directory,
-                    stem=tab.scope,
-                )
-        except OSError as exc:
-            self.notify(f"export failed: {exc}", severity="error")
-            return
-        hidden = view.total - len(keys)
-        extra = f" ({hidden} hidden by the filter)" if hidden else ""
-        noun = "row" if len(keys) == 1 else "rows"
-        self.notify(f"exported {len(keys)} {noun}{extra} to {path}", title="Export", timeout=8)
+        self.action_export(fmt)
 
     def notify(
         self,
@@ -354,26 +353,26 @@ class GctuiApp(App[int]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Toasts carry API text (error messages, correlation ids like "[48a414fd]", paths):
-        never markup, so nothing in them is swallowed as a style tag."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """The one gate for toasts. They carry server text (error messages, names, correlation
+        ids like "[48a414fd]"): control characters escaped, and never markup, so nothing in
+        them is swallowed as a style tag or reaches the terminal raw."""
+        super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
 
     def _fatal_error(self) -> None:
         """A bug, not an expected failure: no traceback with locals on screen (locals can hold
         secrets). The traceback, without locals, goes to a crash log; one line is printed."""
         import sys
-        import traceback
 
         from rich.text import Text
 
-        from gctui.tui.crashlog import write_crash_log
+        from gctui.tui.crashlog import crash_text, write_crash_log
 
         exc = sys.exc_info()[1]
-        path = write_crash_log("".join(traceback.format_exc()))
+        path = write_crash_log(crash_text(exc, redact=self._secrets())) if exc else None
         where = f" (details in {path})" if path else ""
         self.bell()
         self._exit_renderables.append(
-            Text(f"gctui: internal error: {type(exc).__name__}: {exc}{where}", style="bold red")
+            Text(f"gctui: internal error: {type(exc).__name__}: {clean(exc)}{where}", style="bold red")
         )
         self._close_messages_no_wait()
 
@@ -391,9 +390,3 @@ def _region_label(profile: ResolvedProfile) -> str:
     if region.name != "custom":
         return region.name
     return "simulator" if profile.name == "demo" else region.domain
-
-
-def _replace(state: HeaderState, **changes: Any) -> HeaderState:
-    import dataclasses
-
-    return dataclasses.replace(state, **changes)

@@ -1,53 +1,48 @@
-"""Ctrl+P palette: the registry's actions for the app and the active tab."""
+"""Ctrl+P palette: the live actions (the app's and the shown tab's), as `?` lists them."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from gctui.tui import actions
-
 if TYPE_CHECKING:
+    from gctui.tui.actions import Entry
     from gctui.tui.app import GctuiApp
+
+_NOT_LISTED = ("command_palette", "command_line")
 
 
 class ActionsProvider(Provider):
-    def _specs(self) -> list[actions.ActionSpec]:
-        app: GctuiApp = self.app  # type: ignore[assignment]
-        scopes = app.active_scopes()
+    @property
+    def _app(self) -> GctuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def _entries(self) -> list[Entry]:
         seen: set[str] = set()
         out = []
-        for a in actions.ACTIONS:
-            if a.scope not in scopes or a.action in ("command_palette", "command_line"):
-                continue
-            if (app.read_only and a.write) or a.action in seen:
+        for e in self._app.live_entries():
+            if e.spec.name in _NOT_LISTED or e.spec.action in seen:
                 continue  # one entry per action: Ctrl+C's quit is the same as q's
-            seen.add(a.action)
-            out.append(a)
+            seen.add(e.spec.action)
+            out.append(e)
         return out
 
-    def _help(self, spec: actions.ActionSpec) -> str:
-        key = spec.key.split(",")[0]
-        cmd = f"  ·  :{spec.command}" if spec.command else ""
-        return f"key {self.app.get_key_display(Binding(key, ''))}{cmd}"
+    def _help(self, entry: Entry) -> str:
+        cmd = entry.spec.command
+        return f"key {self._app.key_display(entry.spec)}" + (f"  ·  :{cmd.name}" if cmd else "")
 
     async def discover(self) -> Hits:
-        app: GctuiApp = self.app  # type: ignore[assignment]
-        for spec in self._specs():
-            yield DiscoveryHit(spec.description, partial(app.run_spec, spec), help=self._help(spec))
+        for e in self._entries():
+            yield DiscoveryHit(e.spec.text, partial(self._app.run_entry, e), help=self._help(e))
 
     async def search(self, query: str) -> Hits:
-        app: GctuiApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
-        for spec in self._specs():
-            score = max(matcher.match(spec.description), matcher.match(spec.command or ""))
+        for e in self._entries():
+            command = e.spec.command.name if e.spec.command else ""
+            score = max(matcher.match(e.spec.text), matcher.match(command))
             if score > 0:
                 yield Hit(
-                    score,
-                    matcher.highlight(spec.description),
-                    partial(app.run_spec, spec),
-                    help=self._help(spec),
+                    score, matcher.highlight(e.spec.text), partial(self._app.run_entry, e), help=self._help(e)
                 )

@@ -35,10 +35,15 @@ async def test_rate_waits_fit_the_line_at_80_columns(tmp_path: Path) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             tab = app.query_one("#health-tab")
             await wait_for(pilot, lambda: tab.poller is not None and tab.poller.running)
-            await wait_for(pilot, lambda: "wait rate" in _line(app))
+            await wait_for(pilot, lambda: "wait rate" in _line(app) and _laid_out(app))
             line = _line(app)
             assert len(line) <= 78, line  # 80 columns less the padding
             assert "wait rate" in line and "per min" in line
             for part in app.query("#health-line Static"):  # each part drawn whole, on screen
                 text = str(part.render())
                 assert part.region.right <= 80 and part.region.width >= len(text), text
+
+
+def _laid_out(app) -> bool:  # type: ignore[no-untyped-def]
+    """The layout has caught up with the text (it is computed on the next refresh)."""
+    return all(w.region.width >= len(str(w.render())) for w in app.query("#health-line Static"))

@@ -1,22 +1,12 @@
-"""Feature tabs. A tab whose feature is not built yet is simply not listed: no placeholders."""
+"""Feature tabs: each declares itself (``TAB``, ``ACTIONS``) in its own module; this list is
+the one place the shell learns of it, in the order of the tab bar. A tab whose feature is not
+built yet is simply not listed: no placeholders."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from gctui.tui.tabs.base import FeatureTab
 from gctui.tui.tabs.health import HealthTab
 
+TABS: tuple[type[FeatureTab], ...] = (HealthTab,)
 
-@dataclass(frozen=True, slots=True)
-class TabDef:
-    id: str
-    title: str
-    key: str
-    factory: Callable[[], FeatureTab]
-
-
-TABS: tuple[TabDef, ...] = (TabDef("health", "Health", "1", HealthTab),)
-
-__all__ = ["TABS", "FeatureTab", "TabDef"]
+__all__ = ["TABS", "FeatureTab"]

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from gctui.text import clean, duration
-from gctui.tui import actions
+from gctui.tui.actions import ActionSpec, Command, TabSpec
 from gctui.tui.tabs.base import FeatureTab
 from gctui.tui.tabs.health_panels import (
     countdown,
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from gctui.genesys.session import Session
     from gctui.services.health import HealthMonitor, HealthSnapshot, ProbeRow, Transition
     from gctui.services.poller import Poller
+    from gctui.tui.context import TabContext
 
 COLUMNS = (
     Column("probe", "Probe", 10),
@@ -74,9 +75,22 @@ class MonitorReady(Message):
 
 
 class HealthTab(FeatureTab):
-    scope = "health"
-    title = "Health"
-    BINDINGS = actions.bindings("health")
+    TAB = TabSpec("health", "Health", "1")
+    ACTIONS = (
+        ActionSpec(
+            "health.pause", "p", "toggle_pause", "Pause", "Pause/resume polling", command=Command("pause")
+        ),
+        ActionSpec("health.run", "space", "run_now", "Run now", "Run the probes now", command=Command("run")),
+        ActionSpec(
+            "health.retime",
+            "r",
+            "retime",
+            "Interval",
+            "Set the probe interval",
+            command=Command("interval", "SECONDS", "command_interval"),
+        ),
+        ActionSpec("health.details", "enter", "details", "Details", "Details of the probe", show=False),
+    )
     DEFAULT_CSS = """
     HealthTab { height: 1fr; }
     HealthTab #health-line { height: 1; padding: 0 1; color: $text-muted; }
@@ -124,15 +138,15 @@ class HealthTab(FeatureTab):
 
     # -- lifecycle ----------------------------------------------------------------------------
 
-    def attach(self, session: Session, profile: ResolvedProfile) -> None:
-        self.session = session
-        self.profile = profile
-        self._build_monitor(session, profile)
+    def attach(self, context: TabContext) -> None:
+        self.session = context.session
+        self.profile = context.profile
+        self._build_monitor(context.session, context.profile)
 
     @work(group="health-setup", exit_on_error=False)
     async def _build_monitor(self, session: Session, profile: ResolvedProfile) -> None:
         # Opening (and pruning) the history DB can take a while on a big file: not on the loop.
-        history_path = getattr(self.app, "history_path", None)
+        history_path = self.context.history_path if self.context else None
         monitor, problem = await asyncio.to_thread(_make_monitor, session, profile, history_path)
         if problem:
             self.notify(clean(problem), severity="warning", markup=False)
