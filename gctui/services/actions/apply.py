@@ -119,4 +119,3 @@ async def apply_change(
             return finish(State.FAILED, error=f"the API answered with timeout {timeout}")
         return finish(State.DONE, version=updated.version)
     return finish(State.FAILED, error=f"the version kept changing; gave up after {MAX_ATTEMPTS} tries")
-

@@ -101,9 +101,7 @@ async def read_plan(
     return Plan(tuple(changes), tuple(unchanged), missing, platform_default)
 
 
-async def plan_timeouts(
-    api: GenesysApi, targets: Mapping[str, object], platform_default: int
-) -> Plan:
+async def plan_timeouts(api: GenesysApi, targets: Mapping[str, object], platform_default: int) -> Plan:
     """Plan setting each action's timeout (``targets[action_id] = 5`` or ``"5"``; None removes the
     configured timeout). Every value is validated first: a bad one raises TimeoutValueError and
     nothing is read or sent."""

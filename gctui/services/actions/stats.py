@@ -71,9 +71,7 @@ def _worst(values: list[int | None]) -> int | None:
     return max(present) if present else None
 
 
-def parse_stats(
-    totals: AggregateQueryResponse, split: AggregateQueryResponse | None
-) -> dict[str, ExecStats]:
+def parse_stats(totals: AggregateQueryResponse, split: AggregateQueryResponse | None) -> dict[str, ExecStats]:
     """Merge the two responses into one :class:`ExecStats` per action id."""
     out: dict[str, ExecStats] = {}
     for (action_id, _, _), stats in _summary(totals).items():

@@ -84,8 +84,12 @@ def assess(
         risk, why = False, f"p99 {p99_ms:,} ms leaves {limit_ms - (p99_ms or 0):,} ms headroom"
     if not enough or p99_ms is None:
         n = executions or 0
-        return Assessment(risk, why, None, f"no suggestion: {n} execution{'s' * (n != 1)} "
-                          f"in the window, {min_executions} needed")
+        return Assessment(
+            risk,
+            why,
+            None,
+            f"no suggestion: {n} execution{'s' * (n != 1)} in the window, {min_executions} needed",
+        )
     return Assessment(risk, why, *suggest(timeout_s, p99_ms, timeouts, factor))
 
 
