@@ -180,6 +180,22 @@ class HealthConfig(BaseModel):
         )
 
 
+class ActionsConfig(BaseModel):
+    """The Data actions tab and ``gctui actions``: ``[actions]``."""
+
+    model_config = _STRICT
+
+    # The timeout the platform applies to an action without config.timeoutSeconds. The real value
+    # is unverified (not in the SDK or the API reference; blogs claim 3 s): it is shown as
+    # "default" wherever it is used, and an org that knows better sets it here.
+    platform_default_timeout: int = Field(default=10, ge=1, le=60)
+    suggestion_factor: float = Field(default=1.5, ge=1.0, le=10.0)
+    min_executions: int = Field(default=20, ge=1, le=1_000_000)
+    risk_share: float = Field(default=0.8, gt=0.0, le=1.0)
+    analytics_window_days: int = Field(default=7, ge=1, le=31)
+    verify_retry_seconds: float = Field(default=10.0, ge=0.0, le=600.0)
+
+
 class Settings(BaseModel):
     """The whole validated config file. ``source_path`` is the file it came from (None: no file)."""
 
@@ -189,6 +205,7 @@ class Settings(BaseModel):
     profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
     health: HealthConfig = Field(default_factory=HealthConfig)
     keys: dict[str, str] = Field(default_factory=dict)
+    actions: ActionsConfig = Field(default_factory=ActionsConfig)
 
     _source_path: Path | None = PrivateAttr(default=None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -11,6 +11,7 @@ from gctui.genesys.client import GenesysClient
 from gctui.genesys.decode import decode_json, parse_model
 from gctui.genesys.models import (
     Action,
+    ActionWithConfig,
     AggregateQueryResponse,
     Dependency,
     DependencyObject,
@@ -27,8 +28,10 @@ from gctui.genesys.models import (
     Trunk,
     TrunkMetrics,
 )
+from gctui.genesys.pagination import paginate
 
 ACTIONS = "/api/v2/integrations/actions"
+ACTION_IDS_PER_GET = 50  # the ``ids`` filter of GET /integrations/actions takes at most 50
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -83,17 +86,56 @@ class GenesysApi:
         return out
 
     # data actions
-    def actions(self, *, include_config: bool = True, page_size: int = 100) -> AsyncIterator[Action]:
+    def actions(
+        self,
+        *,
+        include_config: bool = True,
+        page_size: int = 100,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> AsyncIterator[Action]:
+        """Every action; ``on_page(done_pages, page_count)`` reports progress."""
         params = {"includeConfig": "true" if include_config else "false"}
-        return self.client.paginate(ACTIONS, Action, params, page_size=page_size)
+        if on_page is None:
+            return self.client.paginate(ACTIONS, Action, params, page_size=page_size)
+        return paginate(
+            self.client,
+            ACTIONS,
+            Action,
+            params,
+            page_size=page_size,
+            concurrency=self.client.options.page_concurrency,
+            on_page=on_page,
+        )
+
+    async def actions_by_ids(self, action_ids: list[str], *, bulk: bool = True) -> list[ActionWithConfig]:
+        """The current state (config included, verbatim) of these actions: one GET per 50 ids.
+        Ids the org no longer has are simply absent from the result."""
+        out: list[ActionWithConfig] = []
+        for chunk in _chunks(list(dict.fromkeys(action_ids)), ACTION_IDS_PER_GET):
+            params = {"ids": ",".join(chunk), "includeConfig": "true", "pageSize": ACTION_IDS_PER_GET}
+            data = await self.client.get_json(ACTIONS, params, bulk=bulk)
+            entities = data.get("entities") if isinstance(data, dict) else None
+            out.extend(parse_model(e, ActionWithConfig, "GET", ACTIONS) for e in entities or [])
+        return out
 
     async def action(self, action_id: str, *, include_config: bool = True) -> Action:
         return await self.client.get_model(
             f"{ACTIONS}/{action_id}", Action, {"includeConfig": str(include_config).lower()}
         )
 
-    async def patch_action(self, action_id: str, body: dict[str, Any]) -> Action:
-        resp = await self.client.request("PATCH", f"{ACTIONS}/{action_id}", json=body)
+    async def patch_action(
+        self,
+        action_id: str,
+        body: dict[str, Any],
+        *,
+        bulk: bool = False,
+        on_sent: Callable[[], None] | None = None,
+    ) -> Action:
+        """PATCH an action (``body`` carries its current ``version``). ``on_sent`` is called when the
+        request actually leaves, so a journal can tell "sent" from "never sent"."""
+        resp = await self.client.request(
+            "PATCH", f"{ACTIONS}/{action_id}", json=body, bulk=bulk, on_sent=on_sent
+        )
         return parse_model(decode_json(resp, "PATCH", ACTIONS), Action, "PATCH", ACTIONS)
 
     async def test_action(self, action_id: str, inputs: dict[str, Any]) -> TestExecutionResult:
@@ -116,13 +158,13 @@ class GenesysApi:
         )
 
     def consuming_resources(
-        self, object_id: str, object_type: str, *, page_size: int = 100
+        self, object_id: str, object_type: str, *, page_size: int = 100, version: str | None = None
     ) -> AsyncIterator[Dependency]:
+        params = {"id": object_id, "objectType": object_type}
+        if version is not None:
+            params["version"] = version
         return self.client.paginate(
-            "/api/v2/architect/dependencytracking/consumingresources",
-            Dependency,
-            {"id": object_id, "objectType": object_type},
-            page_size=page_size,
+            "/api/v2/architect/dependencytracking/consumingresources", Dependency, params, page_size=page_size
         )
 
     async def dependency_object(self, object_id: str, object_type: str | None = None) -> DependencyObject:

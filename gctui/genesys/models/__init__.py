@@ -22,6 +22,7 @@ from gctui.genesys.models.errors import Detail, ErrorBody, Limit, LimitsListing
 from gctui.genesys.models.integrations import (
     Action,
     ActionConfig,
+    ActionWithConfig,
     RequestConfig,
     ResponseConfig,
     TestExecutionResult,
@@ -35,6 +36,7 @@ __all__ = [
     "FLOW_TYPE_TO_OBJECT_TYPE",
     "Action",
     "ActionConfig",
+    "ActionWithConfig",
     "AggregateQueryResponse",
     "AggregateResult",
     "ApiModel",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from gctui.genesys.models.base import ApiModel
 from gctui.genesys.models.errors import ErrorBody
@@ -44,6 +45,21 @@ class Action(ApiModel):
     secure: bool | None = None
     config: ActionConfig | None = None
     contract: ActionContract | None = None
+
+
+class ActionWithConfig(Action):
+    """An action plus its ``config`` exactly as the API sent it: a PATCH must send the whole
+    config back, including the fields :class:`ActionConfig` does not model."""
+
+    raw_config: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_raw_config(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            raw = data.get("config")
+            return {**data, "rawConfig": copy.deepcopy(raw) if isinstance(raw, dict) else {}}
+        return data
 
 
 class TestOperation(ApiModel):
