@@ -7,7 +7,7 @@ the baselines (tests/tui/__snapshots__/test_snapshots/) with:
 
 Deterministic by construction, not by timing: the simulator is seeded (no latency, no faults);
 the health monitor gets a frozen monotonic clock (every latency is 0 ms) and a fixed wall clock;
-the Health tab's own clock (ages, "next in") is frozen; token and rate-budget statuses have their
+the poller's clock ("next in") and the table's (changed-cell marks) are frozen; token and rate-budget statuses have their
 time- and traffic-dependent fields set to fixed values; times are shown in UTC. Each test also
 takes two screenshots more than a tick apart (1 s timers) and requires them to be equal, so a
 new clock leak fails at once, on every run, instead of now and then. The client secret must not
@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -35,12 +34,13 @@ from gctui.genesys.options import ClientOptions
 from gctui.genesys.ratelimit import RateGovernor
 from gctui.genesys.regions import resolve_region
 from gctui.genesys.secrets import Secret
+from gctui.services import health as health_service
 from gctui.services.health import HealthMonitor
 from gctui.sim import SimConfig
 from gctui.sim.server import SimThread
 from gctui.tui.app import GctuiApp
-from gctui.tui.tabs import health as health_tab
 from gctui.tui.widgets.confirm import BlastRadius, Change, ConfirmScreen
+from gctui.tui.widgets.dataview import DataView
 from gctui.tui.widgets.header import StatusHeader
 from tests.tui.conftest import SECRET, wait_for
 from tests.tui.test_dialogs_support import DialogHost
@@ -51,12 +51,6 @@ ORG = "Simulated Contact Center"
 TICK = 1.1  # more than the 1 s header / tab timers
 
 Compare = Callable[..., bool]
-
-
-class FrozenDatetime(datetime):
-    @classmethod
-    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-        return FIXED_NOW if tz is None else FIXED_NOW.astimezone(tz)
 
 
 class DemoSource:
@@ -99,8 +93,20 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return make_monitor(cls, session, profile, **kwargs)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(HealthMonitor, "from_profile", classmethod(frozen_monitor))
-    monkeypatch.setattr(health_tab, "datetime", FrozenDatetime)
-    monkeypatch.setattr(health_tab, "time", SimpleNamespace(monotonic=lambda: FROZEN_MONOTONIC))
+    # The poller's clock: the first run is due at once, and the countdown never moves.
+    make_poller = health_service.health_poller
+
+    def frozen_poller(monitor: HealthMonitor, interval: float, **kwargs: Any) -> Any:
+        return make_poller(monitor, interval, **{**kwargs, "clock": lambda: FROZEN_MONOTONIC})
+
+    monkeypatch.setattr(health_service, "health_poller", frozen_poller)
+    # Changed cells are marked for a moment: on a frozen clock the mark neither fades nor moves.
+    view_init = DataView.__init__
+
+    def frozen_view(self: DataView, *args: Any, **kwargs: Any) -> None:
+        view_init(self, *args, **{**kwargs, "clock": lambda: FROZEN_MONOTONIC})
+
+    monkeypatch.setattr(DataView, "__init__", frozen_view)
 
     token_status = TokenManager.status
     budget_status = RateGovernor.status
