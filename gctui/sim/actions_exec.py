@@ -7,7 +7,9 @@ same seed replays the same sequence of successes and timeouts.
 from __future__ import annotations
 
 import asyncio
+import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,34 +61,49 @@ def outcome_error(rt: SimRuntime, out: Outcome, context_id: str) -> dict[str, An
     return None
 
 
-def final_result(action: dict[str, Any]) -> dict[str, Any]:
-    return {"status": "OK", "value": f"{action['name']} result"}
+def final_result(action: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"status": "OK", "value": f"{action['name']} result for {inputs.get('id', '')}".strip()}
 
 
-def test_result(rt: SimRuntime, action: dict[str, Any], out: Outcome, context_id: str) -> dict[str, Any]:
-    """``TestExecutionResult`` with per-step operations (step names unverified)."""
-    url = action.get("config", {}).get("request", {}).get("requestUrlTemplate", "")
+def _resolve(template: str, inputs: dict[str, Any]) -> str:
+    return re.sub(r"\$\{input\.([A-Za-z0-9_]+)\}", lambda m: str(inputs.get(m.group(1), "")), template)
+
+
+def test_result(
+    rt: SimRuntime, action: dict[str, Any], inputs: dict[str, Any], out: Outcome, context_id: str
+) -> dict[str, Any]:
+    """``TestExecutionResult`` with per-step operations (step names unverified).
+
+    The execute step reports the simulated backend latency; it fails with the timeout ErrorBody
+    when that latency exceeds the action's effective ``timeoutSeconds``."""
+    request = action.get("config", {}).get("request", {})
     ops: list[dict[str, Any]] = [
         {
             "step": 1,
             "name": "Resolve request URL template",
             "success": True,
-            "result": url.replace("${input.id}", "1"),
+            "result": _resolve(request.get("requestUrlTemplate", ""), inputs),
         },
-        {"step": 2, "name": "Resolve request body template", "success": True, "result": "{}"},
+        {
+            "step": 2,
+            "name": "Resolve request body template",
+            "success": True,
+            "result": json.dumps(inputs, sort_keys=True),
+        },
     ]
     err = outcome_error(rt, out, context_id)
     if err is not None:
         ops.append({"step": 3, "name": "Execute HTTP request", "success": False, "error": err})
         return {"operations": ops, "error": err, "success": False}
+    result = final_result(action, inputs)
     ops += [
         {
             "step": 3,
             "name": "Execute HTTP request",
             "success": True,
-            "result": {"status": 200, "latencyMs": out.latency_ms},
+            "result": {"status": 200, "latencyMs": out.latency_ms, "timeoutSeconds": out.timeout_s},
         },
-        {"step": 4, "name": "Resolve translation map", "success": True, "result": final_result(action)},
-        {"step": 5, "name": "Execute success template", "success": True, "result": final_result(action)},
+        {"step": 4, "name": "Resolve translation map", "success": True, "result": result},
+        {"step": 5, "name": "Execute success template", "success": True, "result": result},
     ]
-    return {"operations": ops, "finalResult": final_result(action), "success": True}
+    return {"operations": ops, "finalResult": result, "success": True}

@@ -4,6 +4,12 @@ Each action's executions follow its log-normal backend latency; the share that e
 action's *current* effective timeout is reported as ``errorType`` ``TIMEOUT`` (values unverified),
 so a PATCHed timeout changes what later queries show. ``p95``/``p99`` are backend latency
 quantiles in ms: an action whose timeout is too low shows a p99 above its timeout.
+
+Metrics: ``tTotalExecution`` (the only one the SDK names) has ``count`` = executions and ints
+``min/max/sum/p95/p99`` in ms. Failures show when grouping by ``errorType``/``responseStatus``
+(the ``count`` of each group), and as the unverified count metrics of :data:`COUNT_METRICS`
+(``stats.count``; a bucket without failures leaves them out). Names and ``errorType`` values
+that are unverified live here only.
 """
 
 from __future__ import annotations
@@ -27,12 +33,16 @@ from gctui.sim.det import normal_cdf, normal_quantile, str_key, unit
 from gctui.sim.errors import bad_request
 from gctui.sim.http import Json, json_object, runtime
 
-TIMEOUT, REMOTE = "TIMEOUT", "REMOTE_ENDPOINT"
+# --- names the reference marks unverified: keep them here -------------------------------------
+TIMEOUT, REMOTE = "TIMEOUT", "REMOTE_ENDPOINT"  # errorType values
+TIMEOUT_STATUS, REMOTE_STATUS, OK_STATUS = "408", "500", "200"  # responseStatus values
+EXECUTION = "tTotalExecution"  # verified (SDK sort/view enums)
+COUNT_METRICS = {"nError": "errors", "nTimeout": "timeouts"}  # unverified metric names
 ACTION_DIMENSIONS = frozenset(
     "actionCategory actionId actionName correlationId errorType integrationId integrationName "
     "responseStatus".split()
 )
-ACTION_METRICS = frozenset(("tTotalExecution",))
+ACTION_METRICS = frozenset((EXECUTION, *COUNT_METRICS))
 MEAN_WEIGHT_PER_HOUR = 0.45  # mean of the diurnal curve: per_hour is the flat-rate equivalent
 
 
@@ -90,34 +100,58 @@ async def action_aggregates(request: Request) -> Response:
                 continue
             timeouts = round(n * (1 - f_ok))
             remote = round((n - timeouts) * prof.error_rate)
-            parts: list[tuple[dict[str, str], int, float, float]]
+            # (dimensions, executions, CDF range of their latency, errors, timeouts)
+            parts: list[tuple[dict[str, str], int, float, float, int, int]]
             if split:
                 parts = [
-                    (dict(base, responseStatus="200"), n - timeouts - remote, 0.0, f_ok),
-                    (dict(base, errorType=TIMEOUT, responseStatus="408"), timeouts, f_ok, 1.0),
-                    (dict(base, errorType=REMOTE, responseStatus="500"), remote, 0.0, f_ok),
+                    (dict(base, responseStatus=OK_STATUS), n - timeouts - remote, 0.0, f_ok, 0, 0),
+                    (
+                        dict(base, errorType=TIMEOUT, responseStatus=TIMEOUT_STATUS),
+                        timeouts,
+                        f_ok,
+                        1.0,
+                        timeouts,
+                        timeouts,
+                    ),
+                    (
+                        dict(base, errorType=REMOTE, responseStatus=REMOTE_STATUS),
+                        remote,
+                        0.0,
+                        f_ok,
+                        remote,
+                        0,
+                    ),
                 ]
             else:
-                parts = [(base, n, 0.0, 1.0)]
-            for dims, count, lo, hi in parts:
+                parts = [(base, n, 0.0, 1.0, timeouts + remote, timeouts)]
+            for dims, count, lo, hi, errors, timed_out in parts:
                 if count <= 0 or not keep(dims):
                     continue
                 key = tuple(dims.get(g) for g in group_by)
                 groups.setdefault(key, {g: dims[g] for g in group_by if g in dims})
-                slot = results.setdefault(key, {})
-                stats = _stats(prof, count, lo, hi, k, starts[b])
-                if b in slot:
-                    merge_stats(slot[b], stats)
-                else:
-                    slot[b] = stats
+                slot = results.setdefault(key, {}).setdefault(b, {})
+                found = {"errors": errors, "timeouts": timed_out}
+                for m in metrics:
+                    if m == EXECUTION:
+                        stats = _stats(prof, count, lo, hi, k, starts[b])
+                    elif found[COUNT_METRICS[m]]:
+                        stats = {"count": found[COUNT_METRICS[m]]}
+                    else:
+                        continue
+                    if m in slot:
+                        merge_stats(slot[m], stats)
+                    else:
+                        slot[m] = stats
     out = []
     for key, per_bucket in results.items():
         data = [
             {
                 "interval": f"{fmt(buckets[b][0])}/{fmt(buckets[b][1])}",
-                "metrics": [{"metric": m, "stats": st} for m in metrics],
+                "metrics": [{"metric": m, "stats": by_metric[m]} for m in metrics if m in by_metric],
             }
-            for b, st in sorted(per_bucket.items())
+            for b, by_metric in sorted(per_bucket.items())
+            if by_metric
         ]
-        out.append({"group": groups[key], "data": data})
+        if data:
+            out.append({"group": groups[key], "data": data})
     return Json({"results": out} if out else {})

@@ -91,6 +91,21 @@ class SimConfig:
     default_action_timeout_s: int = 10  # applies when an action has no config.timeoutSeconds
     action_timeout_status: int = 408  # status/code inside a timed-out test's ErrorBody
     action_timeout_code: str = "request.timeout"
+    # a stale PATCH version: 409 or 400 (whose message says it "does not match the current version");
+    # both are seen in the wild. The code is unverified too. Run time: /sim/control/actions/settings
+    version_mismatch_status: int = 409
+    version_mismatch_code: str = "general.conflict"
+    # PATCH .../actions/{id} with a ``config``: "merge" it into the current config (request/response
+    # one level deep; a null timeoutSeconds removes it) or "replace" the config with it
+    action_config_patch: str = "merge"
+    # eventually consistent reads after a PATCH (see gctui.sim.action_state); 0 s = always fresh
+    stale_read_seconds: float = 0.0
+    stale_reads: int | None = None
+    stale_read_probability: float | None = None
+    # /test and /execute with input that breaks the action's input schema (400; code unverified)
+    action_input_invalid_code: str = "bad.request"
+    # GET /integrations/actions has no ``expand``: its entities carry no ``contract`` (unverified)
+    list_includes_contract: bool = False
     max_page_size: int = 500
     default_page_size: int = 25
     login_limit_key: str = "token.creation.rate.per.minute"
@@ -125,6 +140,28 @@ class SimConfig:
                 raise SimConfigError(name, value, "must be a non-empty string")
             if name.endswith("client_id") and ":" in value:
                 raise SimConfigError(name, value, "must not contain ':' (Basic auth splits on it)")
+
+        self._check_action_knobs()
+
+    def _check_action_knobs(self) -> None:
+        if self.version_mismatch_status not in (409, 400):
+            raise SimConfigError(
+                "version_mismatch_status", self.version_mismatch_status, "must be 409 or 400"
+            )
+        if self.action_config_patch not in ("merge", "replace"):
+            raise SimConfigError(
+                "action_config_patch", self.action_config_patch, "must be 'merge' or 'replace'"
+            )
+        s = self.stale_read_seconds
+        if not _is_number(s) or not 0 <= s <= 3600:
+            raise SimConfigError("stale_read_seconds", s, "is out of range (a number from 0 to 3600)")
+        reads, p = self.stale_reads, self.stale_read_probability
+        if reads is not None and (not _is_int(reads) or reads < 0):
+            raise SimConfigError("stale_reads", reads, "must be an integer >= 0 or None")
+        if p is not None and (not _is_number(p) or not 0 <= p <= 1):
+            raise SimConfigError("stale_read_probability", p, "is out of range (a number from 0 to 1)")
+        if s > 0 and (reads is None) == (p is None):
+            raise SimConfigError("stale_reads", reads, "or stale_read_probability must be set (exactly one)")
 
     def _int_in(self, name: str, lo: int | None, hi: int | None, rule: str) -> None:
         value = getattr(self, name)

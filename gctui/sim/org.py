@@ -118,6 +118,9 @@ def build_org(config: SimConfig) -> Org:
         if in_queue:
             f = in_queue[i % len(in_queue)]
             q["queueFlow"] = {"id": f["id"], "name": f["name"], "selfUri": f["selfUri"]}
+    secure = {a["id"] for a in actions if a["secure"]}
+    for deps in consumed.values():  # a flow consumes a secure data action as a SECUREACTION
+        deps[:] = [(t, "SECUREACTION" if t in secure else kind) for t, kind in deps]
     org = Org(config, org_id, actions, aprof, flows, consumed, queues, qprof, edges, eprof, trunks, tprof)
     org.index()
     return org

@@ -134,10 +134,30 @@ async def consumed_resources(request: Request) -> Response:
     return Json(listing(request, _consumed(request, obj_id, _resource_types(request))))
 
 
+FLOW_FILTERS = {"published": "publishedVersion", "checkedin": "checkedInVersion"}
+
+
 async def consuming_resources(request: Request) -> Response:
+    """Flows that consume the object; ``flowFilter`` keeps published or checked-in flows only,
+    and each flow's ``version`` is that published (or checked-in) version, as /api/v2/flows shows."""
     obj_id, _ = _required(request, "id", "objectType")
     _ref(request, obj_id, _object_type(request))
-    return Json(listing(request, _consuming(request, obj_id, _resource_types(request))))
+    refs = _consuming(request, obj_id, _resource_types(request))
+    raw = request.query_params.get("flowFilter")
+    if raw:
+        key = FLOW_FILTERS.get(raw.lower())
+        if key is None:
+            raise bad_request(
+                f"flowFilter {raw!r} is not supported; allowed: checkedIn, published", "flowFilter"
+            )
+        flows = runtime(request).org.flow_by_id
+        kept = []
+        for r in refs:
+            ver = flows[r["id"]].get(key) if r["id"] in flows else None
+            if ver is not None:
+                kept.append({**r, "version": ver["id"]})
+        refs = kept
+    return Json(listing(request, refs))
 
 
 async def dependency_object(request: Request) -> Response:

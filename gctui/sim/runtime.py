@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from gctui.sim.action_state import ActionState
 from gctui.sim.auth import TokenStore
 from gctui.sim.config import SimConfig
 from gctui.sim.control import SimControl
@@ -22,6 +23,10 @@ class SimRuntime:
     api_budget: SlidingWindow
     token_budget: SlidingWindow
     webhooks: WebhookStore
+    actions: ActionState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.actions = ActionState(self.config)
 
 
 def build_runtime(config: SimConfig) -> SimRuntime:

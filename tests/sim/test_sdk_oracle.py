@@ -100,9 +100,23 @@ def test_integrations_actions(sdk: Any) -> None:
     body.config.response = action.config.response
     updated = assert_clean(api.patch_integrations_action(action.id, body))
     assert updated.version == action.version + 1 and updated.config.timeout_seconds == 55
-    result = assert_clean(api.post_integrations_action_test(action.id, {"id": "1"}))
+    full = assert_clean(api.get_integrations_action(action.id, expand="contract", include_config=True))
+    schema = full.contract.input.input_schema
+    assert full.config.timeout_seconds == 55 and "id" in schema.required and schema.properties["id"]
+    assert full.contract.output.success_schema.type == "object"
+    assert api.get_integrations_action(action.id).contract is None
+    inputs = {"id": "1", "ani": "+15551234567", "email": "pat@example.com"}
+    inputs = {k: v for k, v in inputs.items() if k in schema.required}
+    result = assert_clean(api.post_integrations_action_test(action.id, inputs))
     assert result.operations and result.operations[0].step == 1
-    api.post_integrations_action_execute(action.id, {"id": "1"})
+    api.post_integrations_action_execute(action.id, inputs)
+    arch = PureCloud.ArchitectApi(client)
+    users = assert_clean(
+        arch.get_architect_dependencytracking_consumingresources(
+            action.id, "SECUREACTION" if action.secure else "DATAACTION", flow_filter="published"
+        )
+    )
+    assert all(u.type.endswith("FLOW") or u.type == "WORKFLOW" for u in users.entities)
 
 
 def test_architect(sdk: Any) -> None:
