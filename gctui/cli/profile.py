@@ -71,6 +71,7 @@ def demo_profile(overrides: CliOverrides | None = None, **sim_overrides: object)
             options=options,
             # Simulated faults must never page anyone: the demo sends no alert webhook.
             health=settings.health.model_copy(update={"alert_webhook": SecretStr("")}),
+            actions=settings.actions,
             keys=settings.keys,
             source_path=settings.source_path,
         )

@@ -22,7 +22,14 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from gctui.config.errors import ConfigError, dotted, from_validation
-from gctui.config.models import PROFILE_NAME_RE, HealthConfig, ProfileConfig, Settings, check_base_url
+from gctui.config.models import (
+    PROFILE_NAME_RE,
+    ActionsConfig,
+    HealthConfig,
+    ProfileConfig,
+    Settings,
+    check_base_url,
+)
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.regions import Region, UnknownRegionError, is_genesys_host, resolve_region
 from gctui.genesys.secrets import Secret
@@ -91,6 +98,7 @@ class ResolvedProfile:
     options: ClientOptions
     production: bool = False
     health: HealthConfig = field(default_factory=HealthConfig)
+    actions: ActionsConfig = field(default_factory=ActionsConfig)
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source_path: Path | None = None
 
@@ -359,6 +367,7 @@ def resolve_profile(
         options=options,
         production=profile.production,
         health=settings.health,
+        actions=settings.actions,
         keys=MappingProxyType(dict(settings.keys)),
         source_path=settings.source_path,
     )
