@@ -8,9 +8,10 @@ the bytes in a measuring window.
 
 Scenarios (a fresh app each):
   idle      interval 3600 s: nothing is polled in the window; only clocks tick.
+  default   the default interval (30 s): one probe run falls in a 30 s window.
   polling   interval 5 s: a probe run every 5 s (7 probes) inside the window.
 
-    python bench/bench_tui_bytes.py                 # both, 30 s windows (~80 s)
+    python bench/bench_tui_bytes.py                 # all three, 30 s windows (~2 min)
     python bench/bench_tui_bytes.py --window 60 --size 80x24
     python bench/bench_tui_bytes.py --json
 
@@ -112,11 +113,16 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=30.0, help="seconds measured (default 30)")
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds before the window (default 8)")
     parser.add_argument("--size", default="120x40", help="terminal COLSxROWS (default 120x40)")
-    parser.add_argument("--scenarios", nargs="*", default=["idle", "polling"], choices=["idle", "polling"])
+    parser.add_argument(
+        "--scenarios",
+        nargs="*",
+        default=["idle", "default", "polling"],
+        choices=["idle", "default", "polling"],
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     cols, rows = (int(x) for x in args.size.lower().split("x"))
-    intervals = {"idle": 3600, "polling": 5}
+    intervals = {"idle": 3600, "default": 30, "polling": 5}
     results = {
         name: measure(intervals[name], warmup=args.warmup, window=args.window, size=(cols, rows))
         for name in args.scenarios

@@ -96,7 +96,10 @@ class HealthTab(FeatureTab):
     HealthTab #health-line { height: 1; padding: 0 1; color: $text-muted; }
     HealthTab #health-line Static { width: auto; height: 1; }
     HealthTab #panels { height: 7; }
-    HealthTab .panel { width: 1fr; height: 7; border: round $primary; padding: 0 1; }
+    HealthTab .panel {
+        width: 1fr; height: 7; border: round $primary; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self) -> None:
@@ -262,9 +265,13 @@ class HealthTab(FeatureTab):
     def _set(self, widget: Static, content: str | Text) -> None:
         """Update a Static only when what it shows changed: a tick costs no redraw (slow links)."""
         key = (content.plain, tuple(content.spans)) if isinstance(content, Text) else content
-        if self._shown.get(widget.id or "") != key:
+        old = self._shown.get(widget.id or "")
+        if old != key:
             self._shown[widget.id or ""] = key
-            widget.update(content)
+            # A layout pass repaints more than the widget (the table's scrollbars: ~2 KB at 80
+            # columns). Only a part of the line whose width changed needs one; the panels have
+            # a fixed size and never do.
+            widget.update(content, layout=not widget.has_class("panel") and _width(old) != _width(key))
 
     def export_records(self, keys: list[str]) -> list[dict[str, object]] | None:
         from gctui.services.health import row_document
@@ -359,6 +366,14 @@ class HealthTab(FeatureTab):
 
         if content() is not None:
             self.app.push_screen(DetailScreen(f"Probe {key}", content))
+
+
+def _width(shown: object) -> int:
+    from rich.cells import cell_len
+
+    text = shown[0] if isinstance(shown, tuple) else shown
+    return cell_len(text) if isinstance(text, str) else -1
+
 
 def _error_text(row: ProbeRow) -> str:
     if not row.last_error:

@@ -31,7 +31,7 @@ def token_panel(tok: TokenStatus | None, auth_kind: str) -> Text:
     expires = "static token" if tok.static else f"expires in {coarse(tok.expires_in)}"
     lines = [
         ("auth", auth_kind),
-        ("age", f"{coarse(tok.age)}  {expires}" if tok.has_token else "no token yet"),
+        ("age", f"{age(tok.age)}  {expires}" if tok.has_token else "no token yet"),
         ("refreshes", f"{tok.refreshes}   failures {tok.failures}"),
         (
             "breaker",
@@ -83,6 +83,16 @@ def status_cell(row: ProbeRow, changed: bool) -> Text:
 
 def ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
+
+
+def age(seconds: float | None) -> str:
+    """How old something is, by the minute: nobody needs a token's age to the second, and a
+    panel repainted every second costs a slow link ~1.7 KB/s."""
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return "<1m"
+    return f"{int(seconds // 60)}m" if seconds < 3600 else duration(60 * (seconds // 60))
 
 
 def coarse(seconds: float | None) -> str:
