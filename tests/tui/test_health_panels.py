@@ -34,6 +34,14 @@ def test_token_age_is_shown_by_the_minute() -> None:
     assert age(61 * 60) == "1h01m"
 
 
+def test_token_panel_and_header_agree_on_the_time_left() -> None:
+    from gctui.tui.widgets.header import token_text
+
+    for left in (86_399.0, 86_370.0, 3_700.0):
+        shown = token_text(left, static=False, has_token=True)[0].removeprefix("token ")
+        assert f"expires in {shown}" in token_panel(_status(86_400.0 - left), "client credentials").plain
+
+
 def test_a_day_long_token_panel_changes_at_most_twice_a_minute() -> None:
     for start in (0, 37, 600, 3_599, 7_200):
         texts = [token_panel(_status(start + s), "client credentials").plain for s in range(60)]

@@ -107,7 +107,7 @@ def coarse(seconds: float | None) -> str:
         return duration(5 * round(s / 5))
     if s < 3600:
         return f"{round(s / 60)}m"
-    return duration(60 * round(s / 60))
+    return duration(60 * (s // 60))  # whole minutes left, as the header counts them
 
 
 def run_part(interval: float, took: float | None, overall: ProbeStatus, blind: int) -> str:
