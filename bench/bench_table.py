@@ -11,7 +11,10 @@ the next frame has been rendered":
                 i.e. one full re-render of the visible rows (`redraw~` keeps the cache: only
                 Textual's compositor and the escape sequences)
   filter        `apply_filter("zendesk")` on the unfiltered table (a substring) and
-                `apply_filter(r"^v1\\d$")` (a regex run on the joined row texts)
+                `apply_filter(r"^v1\\d$")` (a regex run on the joined row texts), cold
+  type          "zendesk" typed a letter at a time: the median keystroke after the first
+                (it searches only the rows still shown), and one Backspace (a kept mask);
+                each ends with a cached refresh, so the frame comes even when nothing changed
   sort          `sort_by("count")` (numeric column) from the given order
   refresh       1% of the rows (4 of them on screen) get a new "count" cell: `set_rows(all
                 rows)` (the full mapping is diffed) and `update_rows(changed rows)` (the changes
@@ -170,10 +173,32 @@ async def bench_size(n: int, reps: int) -> dict[str, Any]:
         for name, expr in (("filter_ms", "zendesk"), ("filter_regex_ms", r"^v1\d$")):
             times = []
             for _ in range(reps):
+                view.store._masks.clear()  # a cold filter: no mask kept from an earlier rep
                 times.append((await app.timed(lambda e=expr: view.apply_filter(e)))[0])
                 view.apply_filter("")
             out[name] = _median(times)
         out["shown_after_filter"] = len(view.store.view)
+
+        # Typing "zendesk" a letter at a time, as `/` does: the first letter searches every row,
+        # each further one only the rows still shown; Backspace finds its mask kept.
+        keystrokes, backspaces = [], []
+        word = "zendesk"
+
+        def type_filter(expr: str) -> None:
+            # A keystroke that leaves the same rows shown draws no frame; refresh (line cache
+            # kept: the cost of `redraw~`) so every keystroke ends with a frame to wait for.
+            view.apply_filter(expr)
+            view.refresh()
+
+        for _ in range(reps):
+            view.store._masks.clear()
+            await app.timed(lambda: type_filter(word[0]))
+            for cut in range(2, len(word) + 1):
+                keystrokes.append((await app.timed(lambda c=cut: type_filter(word[:c])))[0])
+            backspaces.append((await app.timed(lambda: type_filter(word[:-1])))[0])
+            view.apply_filter("")
+        out["type_ms"] = _median(keystrokes)
+        out["backspace_ms"] = _median(backspaces)
 
         sorts = []
         for _ in range(reps):
@@ -233,6 +258,8 @@ def report(results: list[dict[str, Any]]) -> None:
         ("redraw~", "redraw_cached_ms", "{:>7.1f}"),
         ("filter", "filter_ms", "{:>7.1f}"),
         ("regex", "filter_regex_ms", "{:>7.1f}"),
+        ("type", "type_ms", "{:>7.1f}"),
+        ("bksp", "backspace_ms", "{:>7.1f}"),
         ("sort", "sort_ms", "{:>7.1f}"),
         ("set_rows", "refresh_set_rows_ms", "{:>8.1f}"),
         ("update", "refresh_update_rows_ms", "{:>7.1f}"),
@@ -244,7 +271,15 @@ def report(results: list[dict[str, Any]]) -> None:
     for r in results:
         print(" ".join(fmt.format(r[k]) for _, k, fmt in heads))
     print("\nratio to one full redraw at the same size (targets at 100k: filter/sort <= 1.5, refresh <= 1)")
-    keys = ["filter_ms", "filter_regex_ms", "sort_ms", "refresh_set_rows_ms", "refresh_update_rows_ms"]
+    keys = [
+        "filter_ms",
+        "filter_regex_ms",
+        "type_ms",
+        "backspace_ms",
+        "sort_ms",
+        "refresh_set_rows_ms",
+        "refresh_update_rows_ms",
+    ]
     print(f"{'rows':>7} " + " ".join(f"{k.removesuffix('_ms'):>22}" for k in keys))
     for r in results:
         print(f"{r['rows']:>7} " + " ".join(f"{r[k] / r['redraw_ms']:>22.2f}" for k in keys))

@@ -12,6 +12,7 @@ All three give the same answer as `matches_any` on the row's cells.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,10 +67,20 @@ class RowFilter:
             return self.matches_any(text.split(SEP))
         return hit != self.inverted
 
-    def mask(self, texts: Sequence[str]) -> bytearray:
-        """One byte per row text: 1 where the row is shown."""
+    def mask(self, texts: Sequence[str], within: bytearray | None = None) -> bytearray:
+        """One byte per row text: 1 where the row is shown.
+
+        ``within``: the rows a less specific filter matched (`narrows`), so only those are
+        searched: typing one more letter costs what is shown, not what is held."""
         if not self.text:
             return bytearray(b"\x01") * len(texts)
+        if within is not None and self.needle is not None and not self.inverted:
+            rows = list(itertools.compress(range(len(texts)), within))
+            found = map(str.__contains__, map(texts.__getitem__, rows), repeat(self.needle))
+            hits = bytearray(len(texts))
+            for i in itertools.compress(rows, found):
+                hits[i] = 1
+            return hits
         if self.needle is not None:
             hits = bytearray(map(str.__contains__, texts, repeat(self.needle)))
         elif self.joined is not None:
@@ -81,6 +92,17 @@ class RowFilter:
         if self.inverted:
             hits = hits.translate(_FLIP)
         return hits
+
+    def narrows(self, other: RowFilter) -> bool:
+        """Whether every row this filter shows is one ``other`` shows: both plain text, not
+        inverted, and ``other``'s text is part of this one's (the user typed one more letter)."""
+        return (
+            self.needle is not None
+            and other.needle is not None
+            and not self.inverted
+            and not other.inverted
+            and other.needle in self.needle
+        )
 
 
 _FLIP = bytes([1, 0]) + bytes(254)

@@ -25,6 +25,7 @@ MISSING = frozenset({"", "-", "—", "n/a"})
 # Rows whose rich Text cells decide which columns get a style-aware comparison on refresh
 # (plus every row refreshed since): a colour change with the same text is then a change.
 _TEXT_SAMPLE = 1000
+_MASKS_KEPT = 12
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
 
 
@@ -88,6 +89,9 @@ class RowStore:
         self._text_cols: set[int] = set()
         self.filter: RowFilter = parse_filter("")
         self._match: bytearray | None = None
+        # Masks of the last few filters over the current rows (any change to a row clears it):
+        # Backspace is a lookup, and one more typed letter searches only what was shown.
+        self._masks: dict[str, tuple[RowFilter, bytearray]] = {}
         self.sort_col: int | None = None
         self.sort_reverse = False
         self._order: list[int] | None = None  # every base index in sort order; None: base order
@@ -173,6 +177,7 @@ class RowStore:
         width = max(len(old), len(new))
         cols = [c for c in range(width) if c >= len(old) or c >= len(new) or not _same(old[c], new[c])]
         changes.cells[self.keys[i]] = cols
+        self._masks.clear()
         row = list(new)
         self.cells[i] = row
         self._tick += 1
@@ -191,6 +196,7 @@ class RowStore:
 
     def _append(self, key: str, new: Sequence[Cell]) -> None:
         i = len(self.keys)
+        self._masks.clear()
         row = list(new)
         self.keys.append(key)
         self.pos[key] = i
@@ -237,9 +243,10 @@ class RowStore:
             self._tick += 1
             self.versions.append(self._tick)
         self._texts = None
+        self._masks.clear()
         self._sortvals = {}
         self._order = None
-        self._match = self.filter.mask(self.texts()) if self.filter.active else None
+        self._match = self._mask_of(self.filter) if self.filter.active else None
         self._sort()
         self._build_view()
         return changes
@@ -248,8 +255,20 @@ class RowStore:
 
     def apply_filter(self, flt: RowFilter) -> None:
         self.filter = flt
-        self._match = flt.mask(self.texts()) if flt.active else None
+        self._match = self._mask_of(flt) if flt.active else None
         self._build_view()
+
+    def _mask_of(self, flt: RowFilter) -> bytearray:
+        key = ("!" if flt.inverted else "") + flt.text
+        hit = self._masks.pop(key, None)
+        if hit is None:
+            wider = [m for f, m in self._masks.values() if flt.narrows(f)]
+            within = min(wider, key=lambda m: m.count(1)) if wider else None
+            hit = (flt, flt.mask(self.texts(), within))
+        self._masks[key] = hit  # most recent last
+        while len(self._masks) > _MASKS_KEPT:
+            del self._masks[next(iter(self._masks))]
+        return hit[1]
 
     def sort(self, col: int | None, reverse: bool = False) -> None:
         self.sort_col, self.sort_reverse = col, reverse
