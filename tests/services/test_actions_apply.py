@@ -233,6 +233,7 @@ async def test_verify_waits_for_eventual_consistency_then_reports(
     (late,) = report.not_verified
     assert late.action_id == "a1" and late.state is State.UNKNOWN and "not verified" in (late.error or "")
     assert writer.journal.entry(late.entry_id).state is State.UNKNOWN
+    assert report.summary().endswith(": 1 not verified")  # one action, counted once
     org.stale_reads = 0
     settled = await reconcile(writer)  # next start: it did land
     assert [e.action_id for e in settled.landed] == ["a1"]

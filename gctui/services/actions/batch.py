@@ -40,12 +40,12 @@ class BatchReport:
         return not self.not_verified and all(o.state is State.DONE for o in self.outcomes)
 
     def summary(self) -> str:
+        unverified = {o.entry_id for o in self.not_verified}
         counts: dict[str, int] = {}
         for o in self.outcomes:
-            counts[str(o.state)] = counts.get(str(o.state), 0) + 1
+            label = "not verified" if o.entry_id in unverified else str(o.state)
+            counts[label] = counts.get(label, 0) + 1
         parts = [f"{n} {s}" for s, n in sorted(counts.items())]
-        if self.not_verified:
-            parts.append(f"{len(self.not_verified)} not verified")
         return f"batch {self.batch.id} ({self.batch.kind}): " + (", ".join(parts) or "nothing to do")
 
 
