@@ -13,6 +13,7 @@ from gctui.errors import EXIT_USAGE, GctuiError
 # ``func=<callable(args) -> int>``. Modules are imported here but must keep heavy imports
 # (textual, starlette, pandas) inside their run functions so `gctui --version` stays fast.
 _COMMAND_MODULES = (
+    "gctui.cli.actions_cmd",
     "gctui.cli.config_cmd",
     "gctui.cli.health_cmd",
     "gctui.cli.sim_cmd",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
@@ -121,6 +122,16 @@ class GenesysApi:
     async def action(self, action_id: str, *, include_config: bool = True) -> Action:
         return await self.client.get_model(
             f"{ACTIONS}/{action_id}", Action, {"includeConfig": str(include_config).lower()}
+        )
+
+    async def action_with_contract(self, action_id: str, *, include_config: bool = True) -> Action:
+        """One action with its ``contract`` (input and output JSON schemas) and, by default, its
+        ``config``: ``GET …/actions/{id}?expand=contract&includeConfig=true``. The id is sent as
+        one path segment (percent-encoded), so an id typed by a user cannot reach another path."""
+        return await self.client.get_model(
+            f"{ACTIONS}/{quote(action_id, safe='')}",
+            Action,
+            {"expand": "contract", "includeConfig": str(include_config).lower()},
         )
 
     async def patch_action(

@@ -14,7 +14,7 @@ import pytest
 import respx
 
 from gctui.genesys.session import Session
-from gctui.services.actions import ActionsWriter, Journal, State, plan_timeouts, reconcile, undo
+from gctui.services.actions import ActionsWriter, Journal, Kind, State, plan_timeouts, reconcile, retry, undo
 from tests.genesys.conftest import API, error_body, make_options
 
 ACTIONS = f"{API}/api/v2/integrations/actions"
@@ -269,3 +269,17 @@ async def test_undo_restores_before_values_as_its_own_batch(env: tuple[FakeActio
     assert org.actions["a0"]["config"]["timeoutSeconds"] == 3
     assert org.actions["a1"]["config"]["timeoutSeconds"] == 44
     assert org.actions["a2"]["config"]["timeoutSeconds"] is None  # sent as null: default again
+
+
+async def test_retry_of_a_change_that_landed_late_closes_it_as_done(
+    env: tuple[FakeActions, ActionsWriter],
+) -> None:
+    org, writer = env
+    batch = writer.journal.start_batch(Kind.SET_TIMEOUT)
+    entry_id = writer.journal.add_entry(batch.id, "a0", "Action 0", 3, 12)
+    writer.journal.update(entry_id, State.SENT, version_sent=1)
+    org.set("a0", 12)  # the interrupted PATCH landed after all
+    report = await retry(writer, [writer.journal.entry(entry_id)], 10)
+    assert org.patches == [] and report.ok
+    old = writer.journal.entry(entry_id)
+    assert old.state is State.DONE and f"found by batch {report.batch.id}" in (old.error or "")

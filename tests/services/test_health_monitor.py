@@ -34,8 +34,6 @@ QUEUES = "/api/v2/routing/queues"
 OBS = "/api/v2/analytics/queues/observations/query"
 
 
-
-
 def by_name(rows: list[ProbeRow]) -> dict[str, ProbeRow]:
     return {r.name: r for r in rows}
 
@@ -87,9 +85,7 @@ async def test_latency_thresholds_use_the_probe_clock(org: FakeOrg, session: Ses
     assert rows["queues"].status is ProbeStatus.CRITICAL and rows["queues"].p95_ms == pytest.approx(3500)
 
 
-async def test_503s_degrade_then_turn_critical_and_recover(
-    org: FakeOrg, session: Session
-) -> None:
+async def test_503s_degrade_then_turn_critical_and_recover(org: FakeOrg, session: Session) -> None:
     monitor = HealthMonitor(session, default_probes())
     seen: list[Transition] = []
     batches: list[list[ProbeRow]] = []
@@ -374,4 +370,6 @@ async def test_a_custom_probe_posts_its_analytics_query(org: FakeOrg, session: S
     (call,) = org.calls(OBS)
     assert json.loads(call.content)["filter"]["predicates"][0]["value"] == "queue-1"
     with pytest.raises(ValueError, match="'POST' only to an analytics query"):
-        HealthConfig.model_validate({"probes": [{"name": "x", "method": "POST", "path": "/api/v2/users", "body": {}}]})
+        HealthConfig.model_validate(
+            {"probes": [{"name": "x", "method": "POST", "path": "/api/v2/users", "body": {}}]}
+        )

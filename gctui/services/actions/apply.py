@@ -2,26 +2,36 @@
 
 * The PATCH carries the action's full current config with only ``timeoutSeconds`` changed and
   the current ``version``. ``None`` is sent as JSON null: "no configured timeout".
+* The version makes every resend safe: a PATCH on version V applies at most once, because the
+  first apply moves the action past V and any later PATCH on V is refused.
+* Reads may be stale (the platform is eventually consistent). A *floor* is the highest version
+  known to be out of date: a read at or below it is read again (with back-off, bounded) before
+  anything is decided from it. A refused PATCH on V raises the floor to V.
 * Version mismatch (409, or 400 "does not match the current version": ``ConflictError``): read
   again; the timeout still at ``before`` → re-apply on the new version; at ``after`` → done;
   anything else → conflict (someone else changed it; not overwritten).
-* Lost response (``TransportError.maybe_applied``): read again; the new value at a newer version
-  → done (never sent twice); still the old one → send again (its version makes a second apply
-  impossible); unreadable → unknown (reconcile later)."""
+* No answer (``TransportError.maybe_applied``) or a 5xx: the change may have landed. One read
+  at a version past ours settles it (the new value → done); a read at our version or older
+  proves nothing (a stale replica), so the same PATCH goes again (same version): applied if the
+  first was not, refused if it was (then the fresh read settles it). Still no answer after the
+  last try → unknown (reconcile later)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gctui.genesys.api import GenesysApi
-from gctui.genesys.errors import ApiError, ConflictError, GenesysError, TransportError
+from gctui.genesys.errors import ApiError, ConflictError, GenesysError, ServerError, TransportError
 from gctui.genesys.models import ActionWithConfig
 from gctui.services.actions.journal import Journal, State
 from gctui.services.actions.plan import PlannedChange, timeout_of
 from gctui.text import clean
 
 MAX_ATTEMPTS = 4  # PATCHes per action before giving up on a version that keeps moving
+STALE_WAIT = 10.0  # seconds spent re-reading a replica that shows a version known to be old
 
 
 class CancelFlag(Protocol):
@@ -53,6 +63,26 @@ async def _reread(api: GenesysApi, action_id: str) -> ActionWithConfig | None:
     return found[0] if found else None
 
 
+async def read_fresh(
+    api: GenesysApi,
+    action_id: str,
+    floor: int,
+    *,
+    sleep: Callable[[float], Awaitable[None]],
+    wait: float = STALE_WAIT,
+) -> ActionWithConfig | None:
+    """The action as read at a version above ``floor``; after ``wait`` seconds of stale reads,
+    the last one (the caller sees ``version <= floor`` and does not trust it)."""
+    delay, waited = 0.1, 0.0
+    while True:
+        action = await _reread(api, action_id)
+        if action is None or action.version > floor or waited >= wait:
+            return action
+        await sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 1.0, max(0.0, wait - waited) or 1.0)
+
+
 async def apply_change(
     api: GenesysApi,
     journal: Journal,
@@ -60,18 +90,39 @@ async def apply_change(
     change: PlannedChange,
     current: ActionWithConfig | None,
     cancel: CancelFlag | None = None,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    stale_wait: float = STALE_WAIT,
 ) -> Outcome:
     """Bring one action from ``change.before`` to ``change.after``; journal every step."""
     sent = 0
+    floor = change.floor
 
     def finish(state: State, **kw: Any) -> Outcome:
         journal.update(entry_id, state, error=kw.get("error"), correlation_id=kw.get("correlation_id"))
         base = (entry_id, change.action_id, change.name, change.before, change.after)
         return Outcome(*base, state, sent=sent, **kw)
 
-    for _ in range(MAX_ATTEMPTS):
+    async def fresh() -> ActionWithConfig | None:
+        return await read_fresh(api, change.action_id, floor, sleep=sleep, wait=stale_wait)
+
+    maybe: GenesysError | None = None  # the last PATCH that may have landed unanswered
+    patches = 0
+    while True:
+        try:
+            if current is not None and current.version <= floor:
+                current = await fresh()
+        except GenesysError as read_exc:
+            if maybe is not None:
+                return finish(State.UNKNOWN, error=f"{clean(maybe)}; re-read failed: {clean(read_exc)}")
+            return finish(State.FAILED, error=f"not sent: re-read failed: {clean(read_exc)}")
         if current is None:
             return finish(State.FAILED, error="the action no longer exists")
+        if current.version <= floor:
+            why = f"reads still show version {current.version} (out of date) after {stale_wait:g} s"
+            if maybe is not None or sent:
+                return finish(State.UNKNOWN, error=f"{why}; reconcile later")
+            return finish(State.FAILED, error=f"not sent: {why}")
         value = timeout_of(current)
         if value == change.after:
             return finish(State.DONE, version=current.version)
@@ -79,6 +130,10 @@ async def apply_change(
             shown = "no configured timeout" if value is None else f"{value} s"
             return finish(State.CONFLICT, error=f"changed by someone else: it now holds {shown} "
                           f"(version {current.version}); not overwritten")  # fmt: skip
+        if patches >= MAX_ATTEMPTS:
+            if maybe is not None:
+                return finish(State.UNKNOWN, error=f"no answer after {patches} tries: {clean(maybe)}")
+            return finish(State.FAILED, error=f"the version kept changing; gave up after {patches} tries")
         if cancel is not None and cancel.is_set():
             return finish(State.CANCELLED, error="cancelled before it was sent")
         version = current.version
@@ -89,33 +144,29 @@ async def apply_change(
             journal.update(entry_id, State.SENT, version_sent=v)
 
         journal.update(entry_id, State.PENDING, version_sent=version)
+        patches += 1
         try:
             updated = await api.patch_action(
                 change.action_id, patch_body(current, change.after), bulk=True, on_sent=on_sent
             )
-        except ConflictError as exc:
-            try:
-                current = await _reread(api, change.action_id)
-            except GenesysError as read_exc:
-                why = f"{clean(exc)}; re-read failed: {clean(read_exc)}"
-                return finish(State.FAILED, error=why, correlation_id=exc.context_id)
-            continue
-        except TransportError as exc:
-            if not exc.maybe_applied:
+        except ConflictError:
+            floor = max(floor, version)  # the action has moved past the version we sent
+            continue  # read again above (fresh), then decide
+        except (TransportError, ServerError) as exc:
+            if isinstance(exc, TransportError) and not exc.maybe_applied and maybe is None:
                 return finish(State.FAILED, error=f"not sent: {clean(exc)}")
+            maybe = exc
             journal.update(entry_id, State.UNKNOWN, error=clean(exc))
-            try:
+            try:  # one read: a version past ours settles it; anything older proves nothing
                 again = await _reread(api, change.action_id)
-            except GenesysError as read_exc:
-                return finish(State.UNKNOWN, error=f"{clean(exc)}; re-read failed: {clean(read_exc)}")
-            if again is not None and timeout_of(again) == change.after and again.version > version:
-                return finish(State.DONE, version=again.version)
-            current = again
-            continue
+            except GenesysError:
+                again = None
+            if again is not None and again.version > version:
+                current = again
+            continue  # else the same PATCH again: applied at most once, by its version
         except ApiError as exc:
             return finish(State.FAILED, error=clean(exc), correlation_id=exc.context_id)
         timeout = timeout_of(updated)
         if timeout != change.after:  # the API answered 2xx but holds something else
             return finish(State.FAILED, error=f"the API answered with timeout {timeout}")
         return finish(State.DONE, version=updated.version)
-    return finish(State.FAILED, error=f"the version kept changing; gave up after {MAX_ATTEMPTS} tries")

@@ -88,7 +88,16 @@ class ActionsWriter:
             async def run(job: Job[Outcome]) -> Outcome:
                 nonlocal finished
                 current = fresh.get(change.action_id)
-                outcome = await apply_change(self.api, self.journal, entry_id, change, current, cancel)
+                outcome = await apply_change(
+                    self.api,
+                    self.journal,
+                    entry_id,
+                    change,
+                    current,
+                    cancel,
+                    sleep=self.sleep,
+                    stale_wait=self.verify_seconds,
+                )
                 finished += 1
                 job.report(finished, total, outcome.name)
                 if on_progress is not None:
@@ -111,12 +120,17 @@ class ActionsWriter:
     async def verify(self, outcomes: list[Outcome]) -> list[Outcome]:
         """Outcomes marked done whose action does not hold its new value within verify_seconds."""
         waiting = {o.action_id: o for o in outcomes if o.state is State.DONE}
+        # The version that holds the new value: a read below it is a stale replica, whatever
+        # timeout it shows (it may show the wanted one: an undo reads the pre-batch value).
+        holds = {o.action_id: o.version or 0 for o in waiting.values()}
         deadline = self.clock() + self.verify_seconds
         last_seen: dict[str, str] = {}
         while waiting:
             try:
                 for action in await self.api.actions_by_ids(list(waiting)):
-                    if timeout_of(action) == waiting[action.id].after:
+                    if action.version < holds[action.id]:
+                        last_seen[action.id] = f"reads still show version {action.version} (out of date)"
+                    elif timeout_of(action) == waiting[action.id].after:
                         del waiting[action.id]
                     else:
                         last_seen[action.id] = f"holds {timeout_of(action)} at version {action.version}"

@@ -6,7 +6,8 @@ timeout" (the platform default applies)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from gctui.genesys.api import GenesysApi
@@ -28,6 +29,9 @@ class PlannedChange:
     before: int | None  # the value the change expects to find
     after: int | None
     current: int | None  # the value read when planning (differs from before: drifted)
+    # A read at or below this version is out of date (it predates a change known to have
+    # landed, e.g. the batch an undo reverts): never decided on, read again first.
+    floor: int = 0
 
     @property
     def drifted(self) -> bool:
@@ -67,7 +71,7 @@ class Plan:
         return text
 
 
-def _change(action: Action, before: int | None, after: int | None) -> PlannedChange:
+def _change(action: Action, before: int | None, after: int | None, floor: int = 0) -> PlannedChange:
     return PlannedChange(
         action_id=action.id,
         name=clean(action.name),
@@ -76,6 +80,7 @@ def _change(action: Action, before: int | None, after: int | None) -> PlannedCha
         before=before,
         after=after,
         current=timeout_of(action),
+        floor=floor,
     )
 
 
@@ -85,18 +90,35 @@ async def read_plan(
     platform_default: int,
     *,
     check: bool = True,
+    floors: Mapping[str, int] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    stale_wait: float = 10.0,
 ) -> Plan:
     """``wanted[action_id] = (expected before, after)``; reads the actions in pages of 50 ids.
-    ``expected before`` None with ``check=False`` means "whatever it holds now"."""
+    ``expected before`` None with ``check=False`` means "whatever it holds now". ``floors``:
+    versions known to be out of date per action; such reads are read again (up to
+    ``stale_wait`` s) and, if still old, planned as changes: apply reads once more and decides."""
+    floors = floors or {}
     found = {a.id: a for a in await api.actions_by_ids(list(wanted))}
+    delay, waited = 0.1, 0.0
+    while waited < stale_wait:
+        stale = [i for i, a in found.items() if a.version <= floors.get(i, 0)]
+        if not stale:
+            break
+        await sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 1.0)
+        found.update({a.id: a for a in await api.actions_by_ids(stale)})
     changes: list[PlannedChange] = []
     unchanged: list[PlannedChange] = []
     for action_id, (before, after) in wanted.items():
         action = found.get(action_id)
         if action is None:
             continue
-        change = _change(action, before if check else timeout_of(action), after)
-        (unchanged if change.current == after else changes).append(change)
+        floor = floors.get(action_id, 0)
+        change = _change(action, before if check else timeout_of(action), after, floor)
+        known = action.version > floor
+        (unchanged if known and change.current == after else changes).append(change)
     missing = tuple(i for i in wanted if i not in found)
     return Plan(tuple(changes), tuple(unchanged), missing, platform_default)
 

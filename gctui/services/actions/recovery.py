@@ -77,8 +77,14 @@ async def retry(
     kind = _kind_of(writer, origin)
     report = await writer.apply(plan, kind=kind, origin_batch=origin, cancel=cancel, on_progress=on_progress)
     why = f"not applied (interrupted); retried in batch {report.batch.id}"
+    # Found holding the new value without a PATCH: the interrupted change had landed after all.
+    held = {c.action_id for c in plan.unchanged}
+    held |= {o.action_id for o in report.outcomes if o.state is State.DONE and o.sent == 0}
     for e in entries:
-        writer.journal.update(e.id, State.FAILED, error=why)
+        if e.action_id in held:
+            writer.journal.update(e.id, State.DONE, error=f"landed late (found by batch {report.batch.id})")
+        else:
+            writer.journal.update(e.id, State.FAILED, error=why)
     return report
 
 
@@ -99,7 +105,17 @@ async def plan_undo(writer: ActionsWriter, batch_id: int, platform_default: int)
         raise LookupError(f"no batch {batch_id} in this profile's journal")
     done = [e for e in writer.journal.entries(batch_id) if e.state is State.DONE]
     wanted = {e.action_id: (e.after, e.before) for e in done}
-    return await read_plan(writer.api, wanted, platform_default)
+    # The batch's PATCH on version V landed, so a read at V or older predates it (a stale
+    # replica right after the batch): such a read is never taken for "already restored".
+    floors = {e.action_id: e.version_sent for e in done if e.version_sent is not None}
+    return await read_plan(
+        writer.api,
+        wanted,
+        platform_default,
+        floors=floors,
+        sleep=writer.sleep,
+        stale_wait=writer.verify_seconds,
+    )
 
 
 async def undo(
