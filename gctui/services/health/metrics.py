@@ -48,9 +48,7 @@ def _probe_metrics(snap: HealthSnapshot) -> Iterator[Metric]:
         "Probe status: 0 healthy, 1 degraded, 2 critical, -1 unknown",
         labels=["probe"],
     )
-    code = GaugeMetricFamily(
-        "gctui_probe_status_code", "HTTP status of the last probe run", labels=["probe"]
-    )
+    code = GaugeMetricFamily("gctui_probe_status_code", "HTTP status of the last probe run", labels=["probe"])
     streak = GaugeMetricFamily(
         "gctui_probe_consecutive_failures", "Probe failures in a row", labels=["probe"]
     )

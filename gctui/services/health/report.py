@@ -88,9 +88,7 @@ def delay_of(snap: HealthSnapshot, late: float = 0.0) -> float:
     return max(0.0, late) + snap.rate_wait
 
 
-def matrix_document(
-    snap: HealthSnapshot, region: Region, *, now: float, late: float = 0.0
-) -> dict[str, Any]:
+def matrix_document(snap: HealthSnapshot, region: Region, *, now: float, late: float = 0.0) -> dict[str, Any]:
     """``{"org", "region", "apiBase", "checkedAt", "status", "probes": [...], "token",
     "rateLimit"}``: the whole board as one JSON-ready document, from one snapshot. ``now`` is
     the monitor's monotonic clock (the token's time left is as of now)."""
