@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.text import Text
 from textual.widgets import DataTable
 
 from gctui.tui.widgets.confirm import MAX_ROWS, BlastRadius, Change, ConfirmScreen
@@ -78,7 +79,9 @@ async def test_a_long_batch_lists_the_first_rows_scrolls_and_keeps_the_buttons_o
         screen = host.screen
         table = screen.query_one("#confirm-changes", DataTable)
         assert table.row_count == MAX_ROWS
-        assert shown(screen.query_one("#confirm-more")) == f"… and {10_000 - MAX_ROWS} more changes not listed"
+        assert (
+            shown(screen.query_one("#confirm-more")) == f"… and {10_000 - MAX_ROWS} more changes not listed"
+        )
         assert shown(screen.query_one("#confirm-summary")) == "10000 data actions will change"
         for button in ("#cancel", "#confirm"):
             region = screen.query_one(button).region
@@ -117,6 +120,7 @@ async def test_server_names_are_cleaned_and_never_markup() -> None:
         assert row[0] == names
         assert row[2] == "[red]10" and row[3] == "30\\x07"
         assert "\x1b" not in host.export_screenshot()
+        assert Text.from_markup(str(screen.children[0].border_title)).plain == "Fix [i]x[/i]"  # as drawn
 
 
 def test_long_names_keep_both_ends() -> None:

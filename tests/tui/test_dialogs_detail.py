@@ -35,6 +35,7 @@ async def test_static_text_is_cleaned_and_never_markup() -> None:
         text = shown(host.screen.query_one("#detail-body"))
         assert text == "503 service.unavailable [b]not bold[/b] [48a414fd]\nsecond\\x1b[2J line"
         assert shown(host.screen.query_one("#detail-hint")) == "Esc closes"
+        assert Text.from_markup(str(host.screen.children[0].border_title)).plain == "Probe [i]x[/i]"
         assert not host.screen.live
         await pilot.press("escape")
         await pilot.pause()
@@ -54,7 +55,9 @@ async def test_live_detail_follows_the_source_and_redraws_only_on_change() -> No
         await pilot.pause()
         body = dialog.query_one("#detail-body", Static)
         updates = spy_updates(body)
-        assert shown(body) == "status healthy" and shown(dialog.query_one("#detail-hint")) == "live · Esc closes"
+        assert (
+            shown(body) == "status healthy" and shown(dialog.query_one("#detail-hint")) == "live · Esc closes"
+        )
         reads = state["reads"]
         await pilot.pause(0.4)
         assert state["reads"] >= reads + 4  # it keeps reading…

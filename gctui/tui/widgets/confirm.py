@@ -147,7 +147,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         r = self.radius
         with Vertical() as box:
-            box.border_title = clean(r.title)
+            box.border_title = Text(clean(r.title))  # a str would be read as markup
             yield Static(Text(r.summary(), style="bold"), id="confirm-summary", classes="line")
             yield Static(Text(r.names_line()), id="confirm-names", classes="line")
             table: DataTable[Text] = DataTable(id="confirm-changes", cursor_type="none", zebra_stripes=True)

@@ -61,7 +61,7 @@ class DetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = self._title
+            box.border_title = Text(clean(self._title))  # a str would be read as markup
             yield Static(self._text, id="detail-body")
             yield Static(self._hint(), id="detail-hint")
 

@@ -155,7 +155,7 @@ class ProgressScreen(ModalScreen[ProgressResult]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = clean(self._title)
+            box.border_title = Text(clean(self._title))  # a str would be read as markup
             yield ProgressBar(total=max(1, self.total), show_eta=False, id="progress-bar")
             yield Static("", id="progress-counts", classes="line")
             yield Static("", id="progress-current", classes="line")
