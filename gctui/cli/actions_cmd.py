@@ -3,6 +3,7 @@
     gctui actions list [--json|--csv] [--filter EXPR] [--used-by]
     gctui actions set-timeout (--ids ID,… | --filter EXPR) (--seconds N | --suggested) [--dry-run] [--yes]
     gctui actions undo BATCH [--dry-run] [--yes]
+    gctui actions retry [--dismiss] [--dry-run] [--yes]
     gctui actions journal [--json] [--limit N]
     gctui actions test ID --input JSON|@FILE [--json]
 
@@ -39,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_list(cmds)
     _add_set_timeout(cmds)
     _add_undo(cmds)
+    _add_retry(cmds)
     _add_journal(cmds)
     _add_test(cmds)
 
@@ -96,6 +98,27 @@ def _add_undo(cmds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--yes", action="store_true", help="apply without asking")
     p.add_argument("--json", action="store_true", help="the plan or the batch report as JSON on stdout")
     p.set_defaults(func=_run_undo)
+
+
+def _add_retry(cmds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = cmds.add_parser(
+        "retry",
+        help="send again the changes an interrupted run left unsent (or --dismiss them)",
+        description="Settle the journal with the org first (what landed is marked done), then "
+        "send the changes that never landed again as a new batch, version-checked like any "
+        "other; --dismiss closes them in the journal instead, sending nothing.",
+    )
+    p.add_argument("--dismiss", action="store_true", help="close them in the journal, send nothing")
+    p.add_argument("--dry-run", action="store_true", help="show what would be sent and send nothing")
+    p.add_argument("--yes", action="store_true", help="apply without asking")
+    p.add_argument("--json", action="store_true", help="the batch report as JSON on stdout")
+    p.set_defaults(func=_run_retry)
+
+
+def _run_retry(args: argparse.Namespace) -> int:
+    from gctui.cli.actions_write import run_retry
+
+    return run_retry(args)
 
 
 def _add_journal(cmds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

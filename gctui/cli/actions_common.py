@@ -17,7 +17,7 @@ from gctui.text import clean
 
 if TYPE_CHECKING:
     from gctui.config import ResolvedProfile
-    from gctui.services.actions import ActionsWriter, FilterError, Journal, Outcome, Predicate
+    from gctui.services.actions import ActionsWriter, FilterError, Journal, Outcome, Predicate, Reconciliation
 
 PROGRESS_EVERY_S = 1.0  # at most one progress line per second on stderr
 
@@ -158,30 +158,33 @@ class WriteProgress:
         self.lines += 1
 
 
-async def reconcile_and_say(writer: ActionsWriter) -> None:
-    """Settle what an interrupted earlier run left open, and say what was found."""
+async def reconcile_and_say(writer: ActionsWriter) -> Reconciliation | None:
+    """Settle what an interrupted earlier run left open, and say what was found (None: nothing
+    was open)."""
     from gctui.services.actions import reconcile
 
     open_count = len(writer.journal.open_entries())
     if not open_count:
-        return
+        return None
     found = await reconcile(writer)
     if found.unreachable:
         warn(f"could not read the org to settle {open_count} open journal entr{_ies(open_count)}; "
              "they stay open (see `gctui actions journal`)")  # fmt: skip
-        return
+        return found
     if found.landed:
         say(f"journal: {_n(found.landed)} from an earlier run had landed: marked done")
     if found.not_landed:
         batches = ", ".join(str(b) for b in sorted({e.batch_id for e in found.not_landed}))
         say(f"journal: {_n(found.not_landed)} from an earlier run never landed (batch {batches}): "
-            "they still hold the old value; see `gctui actions journal`")  # fmt: skip
+            "they still hold the old value; `gctui actions retry` sends them again "
+            "(or --dismiss)")  # fmt: skip
     if found.conflicts:
         say(f"journal: {_n(found.conflicts)} from an earlier run were changed by someone else "
             "since: marked conflict")  # fmt: skip
     if found.missing:
         say(f"journal: {_n(found.missing)} from an earlier run name actions that no longer exist: "
             "marked failed")  # fmt: skip
+    return found
 
 
 def _n(entries: Sequence[Any]) -> str:

@@ -71,6 +71,17 @@ def run_undo(args: argparse.Namespace) -> int:
         return asyncio.run(_undo(args, profile, batch_id))
 
 
+def run_retry(args: argparse.Namespace) -> int:
+    from gctui.cli.profile import open_profile
+
+    with open_profile(args) as profile:
+        if not args.dry_run and not args.dismiss:  # dismissing writes only the local journal
+            refuse_read_only(args, profile, "retry")
+        if not args.dry_run:
+            require_confirmation_channel(args)
+        return asyncio.run(_retry(args, profile))
+
+
 class _FilterReported(Exception):
     """The filter error and its caret are on stderr already."""
 
@@ -184,6 +195,53 @@ async def _undo(args: argparse.Namespace, profile: ResolvedProfile, batch_id: in
         if plan.missing:
             warn(f"{len(plan.missing)} action(s) of batch {batch_id} no longer exist: {_ids(plan.missing)}")
         return await _confirm_and_apply(args, writer, plan, {}, undo_of=batch_id)
+
+
+async def _retry(args: argparse.Namespace, profile: ResolvedProfile) -> int:
+    """Changes an interrupted run left unsent (reconcile found them at their old value): send
+    them again as a new batch, or with --dismiss close them in the journal without sending."""
+    from gctui.services.actions import dismiss, plan_retry, retry
+
+    async with AsyncExitStack() as stack:
+        journal = stack.enter_context(open_journal(journal_scope(profile)))
+        _, writer = await _writer(stack, profile, journal)
+        found = await reconcile_and_say(writer)
+        if found is not None and found.unreachable:
+            raise failed("could not read the org to settle the journal; nothing sent")
+        pending = list(found.not_landed) if found is not None else []
+        if not pending:
+            say("nothing to retry: every change in the journal is settled; nothing sent")
+            return EXIT_OK
+        n = len(pending)
+        what = f"{n} change{'s' * (n != 1)}"
+        if args.dismiss:
+            if args.dry_run:
+                print(f"dry run: would close {what} in the journal without sending them")
+                return EXIT_OK
+            if not args.yes and not confirm(f"close {what} in the journal without sending them?"):
+                say("not confirmed; the journal is unchanged")
+                return EXIT_FAILED
+            dismiss(writer, pending)
+            say(f"{what} closed in the journal (not sent); the org keeps its values")
+            return EXIT_OK
+        default = profile.actions.platform_default_timeout
+        plan = await plan_retry(writer, pending, default)
+        if not plan.changes:
+            await retry(writer, pending, default)  # all landed late: closes them as done
+            return _nothing(args, plan, "nothing to retry")
+        print_plan(plan, {}, to_stderr=args.json)
+        if args.dry_run:
+            print("dry run: nothing sent")
+            return EXIT_OK
+        if not args.yes and not confirm(f"send {what} again?"):
+            say("not confirmed; nothing sent")
+            return EXIT_FAILED
+        report = await retry(writer, pending, default, on_progress=WriteProgress("retry"))
+        if args.json:
+            emit_json(report_document(report))
+        else:
+            print_report(report)
+        return EXIT_OK if report.ok else EXIT_FAILED
 
 
 async def _confirm_and_apply(

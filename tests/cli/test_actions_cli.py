@@ -436,13 +436,66 @@ def test_reconcile_at_start_of_a_write(org: Org, capsys: pytest.CaptureFixture[s
     assert "gctui: journal: 1 change from an earlier run had landed: marked done" in err
     assert (
         "gctui: journal: 1 change from an earlier run never landed (batch 1): they still hold the old "
-        "value; see `gctui actions journal`"
+        "value; `gctui actions retry` sends them again (or --dismiss)"
     ) in err
     assert gctui(org, "actions", "journal", "--json") == 0
     doc = json.loads(capsys.readouterr().out)
     assert [(e["actionId"], e["state"]) for e in doc["open"]] == [(lost, "sent")]
     first = next(b for b in doc["batches"] if b["batchId"] == 1)
     assert first["counts"] == {"done": 1, "sent": 1}
+
+
+def _interrupted(org: Org) -> tuple[str, str, dict[str, Any]]:
+    """A journal an earlier run left behind: one change landed, one never left."""
+    from gctui.services.actions import Journal, Kind, State, default_journal_path
+    from gctui.services.health.store import history_scope
+
+    landed, lost = list(org.sim.runtime.org.action_by_id)[:2]  # type: ignore[union-attr]
+    before = {i: org.action(i) for i in (landed, lost)}
+    org.edit(landed, config={"timeoutSeconds": 44})
+    scope = history_scope("sim", resolve_region(org.url).api_base, CLIENT_ID)
+    with Journal(default_journal_path(), scope) as journal:
+        batch = journal.start_batch(Kind.SET_TIMEOUT)
+        for action_id, after in ((landed, 44), (lost, 45)):
+            old = before[action_id]["config"].get("timeoutSeconds")
+            entry = journal.add_entry(batch.id, action_id, before[action_id]["name"], old, after)
+            journal.update(entry, State.SENT, version_sent=before[action_id]["version"])
+    return landed, lost, before
+
+
+def test_retry_sends_what_never_landed_once_and_closes_the_old_entries(
+    org: Org, capsys: pytest.CaptureFixture[str]
+) -> None:
+    landed, lost, _ = _interrupted(org)
+    assert gctui(org, "actions", "retry", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "dry run: nothing sent" in out and org.history(lost)["applied"] == 0
+    assert gctui(org, "actions", "retry", "--yes") == 0
+    assert "batch 2 (set-timeout): 1 done" in capsys.readouterr().out
+    assert org.action(lost)["config"]["timeoutSeconds"] == 45 and org.history(lost)["applied"] == 1
+    assert org.history(landed)["applied"] == 1  # only the other engineer's edit: never resent
+    assert gctui(org, "actions", "journal", "--json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["open"] == []
+    first = next(b for b in doc["batches"] if b["batchId"] == 1)
+    assert first["counts"] == {"done": 1, "failed": 1}  # the lost one points at batch 2
+    assert gctui(org, "actions", "retry", "--yes") == 0
+    assert "nothing to retry" in capsys.readouterr().err
+
+
+def test_retry_dismiss_closes_without_sending_and_read_only_refuses_a_resend(
+    org: Org, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, lost, before = _interrupted(org)
+    assert gctui(org, "--read-only", "actions", "retry", "--yes") == 2
+    assert org.history(lost)["applied"] == 0
+    capsys.readouterr()
+    assert gctui(org, "--read-only", "actions", "retry", "--dismiss", "--yes") == 0
+    assert "1 change closed in the journal (not sent)" in capsys.readouterr().err
+    assert org.history(lost)["applied"] == 0
+    assert org.action(lost)["config"].get("timeoutSeconds") == before[lost]["config"].get("timeoutSeconds")
+    assert gctui(org, "actions", "journal", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["open"] == []
 
 
 def test_undo_of_an_unknown_batch_and_an_empty_journal(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
