@@ -418,19 +418,8 @@ def test_a_change_made_meanwhile_is_a_conflict_not_overwritten(
 
 def test_reconcile_at_start_of_a_write(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
     """An earlier run was killed after sending: one change landed, one never left."""
-    from gctui.services.actions import Journal, Kind, State, default_journal_path
-    from gctui.services.health.store import history_scope
-
-    landed, lost, other = list(org.sim.runtime.org.action_by_id)[:3]  # type: ignore[union-attr]
-    before = {i: org.action(i) for i in (landed, lost)}
-    org.edit(landed, config={"timeoutSeconds": 44})
-    scope = history_scope("sim", resolve_region(org.url).api_base, CLIENT_ID)
-    with Journal(default_journal_path(), scope) as journal:
-        batch = journal.start_batch(Kind.SET_TIMEOUT)
-        for action_id, after in ((landed, 44), (lost, 45)):
-            old = before[action_id]["config"].get("timeoutSeconds")
-            entry = journal.add_entry(batch.id, action_id, before[action_id]["name"], old, after)
-            journal.update(entry, State.SENT, version_sent=before[action_id]["version"])
+    _, lost, _ = _interrupted(org)
+    other = list(org.sim.runtime.org.action_by_id)[2]  # type: ignore[union-attr]
     assert gctui(org, "actions", "set-timeout", "--ids", other, "--seconds", "46", "--yes") == 0
     err = capsys.readouterr().err
     assert "gctui: journal: 1 change from an earlier run had landed: marked done" in err
