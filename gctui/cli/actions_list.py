@@ -68,18 +68,23 @@ async def _load(
     async with Session.create(profile.options) as session:
         loaded = await load_rows(session.api, session.pool, profile.actions, on_progress=pages)
         rows = [r for r in loaded.rows if keep is None or keep(r)]
-        used_by = await _used_by(session.api, rows, session.options.concurrency) if args.used_by else {}
+        used_by = {}
+        if args.used_by:
+            flows = profile.actions.used_by_flow_filter
+            used_by = await _used_by(session.api, rows, session.options.concurrency, flows)
     return loaded, rows, used_by
 
 
-async def _used_by(api: GenesysApi, rows: Sequence[ActionRow], concurrency: int) -> dict[str, UsedBy]:
+async def _used_by(
+    api: GenesysApi, rows: Sequence[ActionRow], concurrency: int, flow_filter: str
+) -> dict[str, UsedBy]:
     """One dependency-tracking lookup per listed action (through the cache, a few at a time)."""
     from gctui.genesys.errors import GenesysError
     from gctui.services.actions import UsedByCache
 
     if len(rows) > USED_BY_NOTE:
         say(f"used by: looking up {len(rows)} actions, one dependency-tracking call each")
-    cache = UsedByCache(api)
+    cache = UsedByCache(api, flow_filter)
     gate = asyncio.Semaphore(max(1, concurrency))
     throttle = Throttle()
     done = 0

@@ -194,6 +194,9 @@ class ActionsConfig(BaseModel):
     risk_share: float = Field(default=0.8, gt=0.0, le=1.0)
     analytics_window_days: int = Field(default=7, ge=1, le=31)
     verify_retry_seconds: float = Field(default=10.0, ge=0.0, le=600.0)
+    # "Used by" counts the flows of dependency tracking's ``flowFilter`` ("published": what a
+    # change breaks now; "checkedIn"; "" for every flow). The value's casing is unverified.
+    used_by_flow_filter: Literal["published", "checkedIn", ""] = "published"
 
 
 class Settings(BaseModel):

@@ -169,11 +169,19 @@ class GenesysApi:
         )
 
     def consuming_resources(
-        self, object_id: str, object_type: str, *, page_size: int = 100, version: str | None = None
+        self,
+        object_id: str,
+        object_type: str,
+        *,
+        page_size: int = 100,
+        version: str | None = None,
+        flow_filter: str | None = None,
     ) -> AsyncIterator[Dependency]:
         params = {"id": object_id, "objectType": object_type}
         if version is not None:
             params["version"] = version
+        if flow_filter:
+            params["flowFilter"] = flow_filter
         return self.client.paginate(
             "/api/v2/architect/dependencytracking/consumingresources", Dependency, params, page_size=page_size
         )

@@ -141,8 +141,11 @@ class Registry:
         return [e for e in self.entries if e.tab is None or e.tab is tab]
 
     def find_command(self, word: str, tab: type[FeatureTab] | None) -> Entry | None:
-        """Resolve a ':' word: a command name or an action id, among the live actions."""
-        for e in self.live(tab):
+        """Resolve a ':' word: a command name or an action id, among the live actions. The tab's
+        own commands come first: a tab may give a shell command its own meaning (`:filter EXPR`
+        in Data actions is an expression, while `/` stays the regex filter)."""
+        live = self.live(tab)
+        for e in sorted(live, key=lambda e: e.tab is None):
             if word == e.spec.id or (e.spec.command is not None and word == e.spec.command.name):
                 return e
         return None

@@ -31,9 +31,10 @@ def help_rows(entries: list[Entry], key_display: Callable[[ActionSpec], str]) ->
     """The keys (rebinds applied), then the `:` commands with their arguments, then the
     table's own navigation keys."""
     rows = [HelpRow(key_display(e.spec), e.spec.text, e.spec.id) for e in entries]
+    own = {e.spec.command.name for e in entries if e.tab is not None and e.spec.command is not None}
     for e in entries:
         cmd = e.spec.command
-        if cmd is not None:
+        if cmd is not None and not (e.tab is None and cmd.name in own):  # the tab's one wins
             usage = f" {cmd.usage}" if cmd.usage else ""
             rows.append(HelpRow(f":{cmd.name}{usage}", e.spec.text, "command"))
     return rows + list(TABLE_KEYS)

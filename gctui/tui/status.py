@@ -22,7 +22,8 @@ def live_state(base: HeaderState, session: Session | None, open_error: str | Non
     bud = session.client.governor.status()
     token, token_warn = token_text(tok.expires_in, tok.static, tok.has_token)
     budget, budget_warn = budget_text(bud.used, bud.in_flight, bud.limit, bud.throttled, bud.held_for)
-    spending = sorted({j.group for j in session.pool.active() if j.group})
+    # Pool groups are "<feature>" or "<feature>-<job>" ("actions-batch-3"): name the features.
+    spending = sorted({j.group.split("-", 1)[0] for j in session.pool.active() if j.group})
     return dataclasses.replace(
         base,
         token=token,

@@ -175,14 +175,22 @@ def test_list_table_and_used_by(org: Org, capsys: pytest.CaptureFixture[str]) ->
     assert header.split()[:6] == ["NAME", "CATEGORY", "INTEGRATION", "SECURE", "REQUEST", "TIMEOUT"]
     assert " REASON " in header and header.endswith("  USED BY")
     assert rows and not any("(default)" in r for r in rows) and err == ""
-    # Used by, checked against the sim's own dependency graph.
+    # Used by, checked against the sim's own dependency graph: the published flows (the
+    # default `used_by_flow_filter`), a change reaches them now.
     doc = listing(org, capsys, "--used-by")
     rt = org.sim.runtime
     assert rt is not None
+
+    def published(flow_id: str) -> bool:
+        return bool(rt.org.flow_by_id[flow_id].get("publishedVersion"))
+
+    drafts = 0
     for a in doc["actions"]:
         assert a["usedByError"] is None
-        assert sorted(f["id"] for f in a["usedBy"]) == sorted(rt.org.consumers.get(a["id"], []))
-    assert any(a["usedBy"] for a in doc["actions"])
+        consumers = rt.org.consumers.get(a["id"], [])
+        drafts += sum(not published(f) for f in consumers)
+        assert sorted(f["id"] for f in a["usedBy"]) == sorted(f for f in consumers if published(f))
+    assert any(a["usedBy"] for a in doc["actions"]) and drafts > 0  # the filter left some out
     plain = listing(org, capsys)
     assert "usedBy" not in plain["actions"][0]
 

@@ -70,15 +70,15 @@ def test_suggestion_clamps_to_the_api_range() -> None:
     assert exact.suggested == 3 and "already matches" in exact.suggestion_reason
 
 
-def test_timeouts_at_the_current_value_never_suggest_keeping_or_lowering_it() -> None:
-    """Durations of timed-out executions stop at the timeout: a p99 under it is cut off."""
+def test_an_action_with_timeouts_is_never_suggested_a_lower_timeout() -> None:
     a = judge(8, 500, 3014, timeouts=40)
-    assert a.suggested == 12 and "time out at the current 8 s" in a.suggestion_reason
-    assert "lower" not in a.suggestion_reason
-    top = judge(60, 500, 59_000, timeouts=3)
-    assert top.suggested == 60 and "already the maximum" in top.suggestion_reason
-    above = judge(3, 500, 9_000, timeouts=40)  # the p99 already says more than the timeout
+    assert a.suggested == 8 and "kept at the current 8 s, not lowered: 40 timed out" in a.suggestion_reason
+    above = judge(3, 500, 9_000, timeouts=40)  # the p99 says more than the timeout: raise it
     assert above.suggested == 14 and above.suggestion_reason.startswith("p99 9,000 ms x 1.5")
+    # Applying the suggestion does not make the next one grow while the window still holds the
+    # old timeouts: p99 x factor stays the answer.
+    again = judge(14, 500, 9_000, timeouts=40)
+    assert again.suggested == 14 and "already matches" in again.suggestion_reason
 
 
 def test_too_few_executions_give_no_suggestion_and_say_so() -> None:

@@ -209,3 +209,18 @@ async def test_a_failing_worker_is_toasted_logged_and_said_in_the_tab(
         await pilot.press("R")
         await wait_for(pilot, lambda: tab.monitor is not None and tab.monitor.runs >= 1)
         assert not tab.query(".tab-failure")
+
+
+def test_a_tab_command_shadows_the_shells_of_the_same_name() -> None:
+    """`:filter` is the regex filter on Health and the expression filter on Data actions; `?`
+    lists only the one that runs."""
+    from gctui.tui.commands import help_rows
+    from gctui.tui.tabs.actions import DataActionsTab
+
+    registry = GctuiApp.REGISTRY
+    on_health = registry.find_command("filter", HealthTab)
+    on_actions = registry.find_command("filter", DataActionsTab)
+    assert on_health is not None and on_health.tab is None and on_health.spec.id == "app.filter"
+    assert on_actions is not None and on_actions.tab is DataActionsTab
+    rows = help_rows(registry.live(DataActionsTab), lambda spec: spec.key)
+    assert [r[0] for r in rows if r[0].startswith(":filter")] == [":filter EXPR"]

@@ -74,8 +74,9 @@ class UsedByCache:
     """Flows that use an action, fetched lazily for ONE action at a time (never for all), and
     cached per (action id, version): a new version is looked up again."""
 
-    def __init__(self, api: GenesysApi) -> None:
+    def __init__(self, api: GenesysApi, flow_filter: str | None = "published") -> None:
         self._api = api
+        self._flow_filter = flow_filter or None
         self._cache: dict[tuple[str, int], list[Dependency]] = {}
         self._inflight: dict[tuple[str, int], asyncio.Task[list[Dependency]]] = {}
 
@@ -99,7 +100,9 @@ class UsedByCache:
         return found
 
     async def _fetch(self, action_id: str, secure: bool) -> list[Dependency]:
-        deps = self._api.consuming_resources(action_id, dependency_type(secure))
+        deps = self._api.consuming_resources(
+            action_id, dependency_type(secure), flow_filter=self._flow_filter
+        )
         return [d async for d in deps]
 
     def forget(self, action_id: str) -> None:

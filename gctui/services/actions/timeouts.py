@@ -100,15 +100,12 @@ def suggest(timeout_s: int, p99_ms: int, timeouts: int, factor: float) -> tuple[
     why = f"p99 {p99_ms:,} ms x {factor:g} = {p99_ms * factor / 1000:.1f} s → {value} s"
     if raw > MAX_TIMEOUT:
         why += f" (capped at the {MAX_TIMEOUT} s maximum: the endpoint itself is too slow)"
-    if timeouts > 0 and value <= timeout_s:
-        # Executions already time out at the current value: the durations seen stop there, so
-        # the real tail is longer. Never suggest keeping or lowering it.
-        value = clamp_timeout(max(timeout_s + 1, math.ceil(timeout_s * factor)))
-        why = (
-            f"executions time out at the current {timeout_s} s (p99 seen {p99_ms:,} ms is cut off "
-            f"there): {timeout_s} s x {factor:g} → {value} s"
-        )
-        return value, why + ("; already the maximum" if value == timeout_s else "")
+    if timeouts > 0 and value < timeout_s:
+        # Some executions timed out even at a longer timeout than p99 suggests: lowering it
+        # would fail more of them. (How long the timed-out ones would have taken is unknown.)
+        value = timeout_s
+        why += f"; kept at the current {timeout_s} s, not lowered: {timeouts:,} timed out in the window"
+        return value, why
     if timeouts > 0:
         why += "; timed-out executions hide the true tail, so this may still be short"
     if value == timeout_s:

@@ -4,9 +4,10 @@ built yet is simply not listed: no placeholders."""
 
 from __future__ import annotations
 
+from gctui.tui.tabs.actions import DataActionsTab
 from gctui.tui.tabs.base import FeatureTab
 from gctui.tui.tabs.health import HealthTab
 
-TABS: tuple[type[FeatureTab], ...] = (HealthTab,)
+TABS: tuple[type[FeatureTab], ...] = (HealthTab, DataActionsTab)
 
 __all__ = ["TABS", "FeatureTab"]
