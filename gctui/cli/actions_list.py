@@ -6,12 +6,13 @@ import argparse
 import asyncio
 import csv
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gctui.cli.actions_common import Throttle, compile_or_report, emit_json, render_table, say, warn
 from gctui.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from gctui.services.actions.rows import RECORD_FIELDS, row_record
 from gctui.text import clean
 
 if TYPE_CHECKING:
@@ -104,37 +105,14 @@ async def _used_by(
     return dict(await asyncio.gather(*(one(r) for r in rows)))
 
 
-_FIELDS: tuple[tuple[str, Callable[[ActionRow], object]], ...] = (
-    ("id", lambda r: r.id),
-    ("name", lambda r: r.name),
-    ("category", lambda r: r.category),
-    ("integrationId", lambda r: r.integration_id),
-    ("secure", lambda r: r.secure),
-    ("version", lambda r: r.version),
-    ("method", lambda r: r.method),
-    ("host", lambda r: r.host),
-    ("timeoutSeconds", lambda r: r.configured_timeout),  # None: the platform default applies
-    ("effectiveTimeoutSeconds", lambda r: r.effective_timeout),
-    ("timeoutIsDefault", lambda r: r.timeout_is_default),
-    ("executions", lambda r: r.executions),
-    ("p95Ms", lambda r: r.p95_ms),
-    ("p99Ms", lambda r: r.p99_ms),
-    ("errors", lambda r: r.errors),
-    ("timeouts", lambda r: r.timeouts),
-    ("headroomMs", lambda r: r.headroom_ms),
-    ("risk", lambda r: r.risk),
-    ("riskReason", lambda r: r.risk_reason),
-    ("suggestedTimeoutSeconds", lambda r: r.suggested_timeout),
-    ("suggestionReason", lambda r: r.suggestion_reason),
-)
-COLUMNS = tuple(name for name, _ in _FIELDS)
+COLUMNS = RECORD_FIELDS
 USED_BY_COLUMNS = ("usedBy", "usedByError")
 
 
 def record(row: ActionRow, used_by: UsedBy | None) -> dict[str, Any]:
     """One action with stable camelCase keys (JSON and CSV share them); ``usedBy`` only when
     it was looked up."""
-    doc: dict[str, Any] = {name: get(row) for name, get in _FIELDS}
+    doc: dict[str, Any] = row_record(row)
     if used_by is not None:
         doc["usedBy"] = [
             {"id": d.id, "name": d.name, "type": d.type, "version": d.version} for d in used_by.flows

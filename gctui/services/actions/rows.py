@@ -4,7 +4,7 @@ Units: ``*_ms`` are milliseconds; timeouts are whole seconds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from gctui.config.models import ActionsConfig
@@ -94,3 +94,35 @@ def build_rows(
     actions: Iterable[Action], stats: Mapping[str, ExecStats], settings: ActionsConfig
 ) -> list[ActionRow]:
     return [build_row(a, stats.get(a.id), settings) for a in actions]
+
+
+# One action as a record with stable camelCase keys: `gctui actions list --json/--csv` and the
+# tab's `e`/`E` export share them.
+_RECORD: tuple[tuple[str, Callable[[ActionRow], object]], ...] = (
+    ("id", lambda r: r.id),
+    ("name", lambda r: r.name),
+    ("category", lambda r: r.category),
+    ("integrationId", lambda r: r.integration_id),
+    ("secure", lambda r: r.secure),
+    ("version", lambda r: r.version),
+    ("method", lambda r: r.method),
+    ("host", lambda r: r.host),
+    ("timeoutSeconds", lambda r: r.configured_timeout),  # None: the platform default applies
+    ("effectiveTimeoutSeconds", lambda r: r.effective_timeout),
+    ("timeoutIsDefault", lambda r: r.timeout_is_default),
+    ("executions", lambda r: r.executions),
+    ("p95Ms", lambda r: r.p95_ms),
+    ("p99Ms", lambda r: r.p99_ms),
+    ("errors", lambda r: r.errors),
+    ("timeouts", lambda r: r.timeouts),
+    ("headroomMs", lambda r: r.headroom_ms),
+    ("risk", lambda r: r.risk),
+    ("riskReason", lambda r: r.risk_reason),
+    ("suggestedTimeoutSeconds", lambda r: r.suggested_timeout),
+    ("suggestionReason", lambda r: r.suggestion_reason),
+)
+RECORD_FIELDS = tuple(name for name, _ in _RECORD)
+
+
+def row_record(row: ActionRow) -> dict[str, object]:
+    return {name: get(row) for name, get in _RECORD}
