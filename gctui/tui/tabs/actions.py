@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
-from gctui.config.models import ActionsConfig
 from gctui.text import clean
 from gctui.tui.tabs.actions_cells import COLUMNS, cells, detail_text, record, retimed
 from gctui.tui.tabs.actions_changes import ChangeActions
@@ -29,6 +28,7 @@ from gctui.tui.tabs.base import FeatureTab
 from gctui.tui.widgets.dataview import Cell, DataView
 
 if TYPE_CHECKING:
+    from gctui.config.models import ActionsConfig
     from gctui.genesys.session import Session
     from gctui.services.actions import ActionRow, ActionsWriter, BatchReport, Loaded, Predicate, UsedByCache
     from gctui.tui.context import TabContext
@@ -74,7 +74,7 @@ class DataActionsTab(ChangeActions, FeatureTab):
     def __init__(self) -> None:
         super().__init__(id="actions-tab")
         self.session: Session | None = None
-        self.settings = ActionsConfig()
+        self._settings: ActionsConfig | None = None  # the profile's, once attached
         self.rows: dict[str, ActionRow] = {}
         self.cells: dict[str, list[Cell]] = {}
         self._pos: dict[str, int] = {}
@@ -111,6 +111,20 @@ class DataActionsTab(ChangeActions, FeatureTab):
         return self._loaded is not None
 
     # -- lifecycle --------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> ActionsConfig:
+        """The profile's ``[actions]``; the defaults until the org is open. Built on first use:
+        the config models (pydantic) are not imported before the first frame."""
+        if self._settings is None:
+            from gctui.config.models import ActionsConfig
+
+            self._settings = ActionsConfig()
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: ActionsConfig) -> None:
+        self._settings = value
 
     def attach(self, context: TabContext) -> None:
         from gctui.services.actions import UsedByCache
