@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 control characters, DEL, and the Unicode bidi overrides/isolates that can make a
-# line read differently from what it holds.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters, DEL, the Unicode bidi overrides/isolates and marks that can
+# make a line read differently from what it holds, and the invisible format characters (zero
+# width space/joiners, word joiner, invisible operators, BOM, soft hyphen) that terminals draw
+# with a width of their own and so shift the columns after them.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _NAMES = {"\t": " ", "\n": " ", "\r": " "}
 
 

@@ -141,11 +141,13 @@ class GenesysApi:
         *,
         bulk: bool = False,
         on_sent: Callable[[], None] | None = None,
+        should_send: Callable[[], bool] | None = None,
     ) -> Action:
         """PATCH an action (``body`` carries its current ``version``). ``on_sent`` is called when the
-        request actually leaves, so a journal can tell "sent" from "never sent"."""
+        request actually leaves, so a journal can tell "sent" from "never sent"; ``should_send``
+        False withdraws it before it leaves (``WithdrawnError``)."""
         resp = await self.client.request(
-            "PATCH", f"{ACTIONS}/{action_id}", json=body, bulk=bulk, on_sent=on_sent
+            "PATCH", f"{ACTIONS}/{action_id}", json=body, bulk=bulk, on_sent=on_sent, should_send=should_send
         )
         return parse_model(decode_json(resp, "PATCH", ACTIONS), Action, "PATCH", ACTIONS)
 
@@ -154,9 +156,26 @@ class GenesysApi:
         return parse_model(await self.client.post_json(path, inputs), TestExecutionResult, "POST", path)
 
     # architect
-    def flows(self, *, flow_types: list[str] | None = None, page_size: int = 100) -> AsyncIterator[Flow]:
+    def flows(
+        self,
+        *,
+        flow_types: list[str] | None = None,
+        page_size: int = 100,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> AsyncIterator[Flow]:
+        """Every flow; ``on_page(done_pages, page_count)`` reports progress."""
         params = {"type": [t.lower() for t in flow_types]} if flow_types else None
-        return self.client.paginate("/api/v2/flows", Flow, params, page_size=page_size)
+        if on_page is None:
+            return self.client.paginate("/api/v2/flows", Flow, params, page_size=page_size)
+        return paginate(
+            self.client,
+            "/api/v2/flows",
+            Flow,
+            params,
+            page_size=page_size,
+            concurrency=self.client.options.page_concurrency,
+            on_page=on_page,
+        )
 
     def consumed_resources(
         self, object_id: str, version: str, object_type: str, *, page_size: int = 100
@@ -196,6 +215,47 @@ class GenesysApi:
 
     async def dependency_build_status(self) -> DependencyStatus:
         return await self.client.get_model("/api/v2/architect/dependencytracking/build", DependencyStatus)
+
+    def deleted_resource_consumers(
+        self,
+        *,
+        object_types: list[str] | None = None,
+        flow_filter: str | None = None,
+        consumed_resources: bool = True,
+        page_size: int = 100,
+    ) -> AsyncIterator[DependencyObject]:
+        """Objects that consume a resource that was deleted (``…/deletedresourceconsumers``); with
+        ``consumed_resources`` each lists what it consumes (the deleted ones flagged)."""
+        params: dict[str, Any] = {"consumedResources": "true" if consumed_resources else "false"}
+        if object_types:
+            params["objectType"] = object_types
+        if flow_filter:
+            params["flowFilter"] = flow_filter
+        return self.client.paginate(
+            "/api/v2/architect/dependencytracking/deletedresourceconsumers",
+            DependencyObject,
+            params,
+            page_size=page_size,
+        )
+
+    def updated_resource_consumers(
+        self,
+        *,
+        object_types: list[str] | None = None,
+        consumed_resources: bool = True,
+        page_size: int = 100,
+    ) -> AsyncIterator[DependencyObject]:
+        """Objects that consume a resource updated since they were published, so they need a
+        republish (``…/updatedresourceconsumers``)."""
+        params: dict[str, Any] = {"consumedResources": "true" if consumed_resources else "false"}
+        if object_types:
+            params["objectType"] = object_types
+        return self.client.paginate(
+            "/api/v2/architect/dependencytracking/updatedresourceconsumers",
+            DependencyObject,
+            params,
+            page_size=page_size,
+        )
 
     # analytics (queries are reads even though they are POSTs; see client read-only rule)
     async def _query(self, path: str, query: dict[str, Any], model: type[M]) -> M:

@@ -21,6 +21,7 @@ from gctui.genesys.errors import (
     RateLimitedError,
     ReadOnlyError,
     TransportError,
+    WithdrawnError,
 )
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.pagination import paginate
@@ -158,13 +159,17 @@ class GenesysClient:
         bulk: bool = False,
         retry: bool = True,
         on_sent: Callable[[], None] | None = None,
+        should_send: Callable[[], bool] | None = None,
     ) -> httpx.Response:
         """Send one API request with auth, pacing and the retry rules; raise on non-2xx.
 
         ``retry=False`` (health probes) reports the first 5xx, 429 or dropped link as it is
         instead of retrying it away; a 401 still gets its one fresh-token retry. ``on_sent`` is
         called each time the request actually leaves (after any wait for a token or for the rate
-        budget), so a caller timing the API does not count our own pacing as latency."""
+        budget), so a caller timing the API does not count our own pacing as latency.
+        ``should_send`` is asked right before each send (after those waits): False withdraws the
+        request with ``WithdrawnError`` (a cancelled batch sends nothing more, even what was
+        already queued for the rate budget)."""
         method = method.upper()
         if not path.startswith("/") or path.startswith("//"):
             # The bearer token goes only to the org's API base: never an absolute URL.
@@ -174,7 +179,15 @@ class GenesysClient:
         if self._limits is None or not self._limits.done():
             await self.ensure_limits()
         return await self._send(
-            method, path, params, json, request_timeout, bulk=bulk, retry=retry, on_sent=on_sent
+            method,
+            path,
+            params,
+            json,
+            request_timeout,
+            bulk=bulk,
+            retry=retry,
+            on_sent=on_sent,
+            should_send=should_send,
         )
 
     async def _send(
@@ -188,6 +201,7 @@ class GenesysClient:
         bulk: bool,
         retry: bool = True,
         on_sent: Callable[[], None] | None = None,
+        should_send: Callable[[], bool] | None = None,
     ) -> httpx.Response:
         opts = self.options
         max_retries = opts.max_retries if retry else 0
@@ -201,6 +215,8 @@ class GenesysClient:
             self._check_hold(method, path)
             slot = await self.governor.acquire(bulk=bulk)
             try:
+                if should_send is not None and not should_send():
+                    raise WithdrawnError(f"{method} {path}: withdrawn before it was sent")
                 self.requests_sent += 1
                 if on_sent is not None:
                     on_sent()
@@ -212,7 +228,7 @@ class GenesysClient:
                     headers={"Authorization": "Bearer " + token.reveal()},
                     timeout=req_timeout if req_timeout is not None else httpx.USE_CLIENT_DEFAULT,
                 )
-            except ReadOnlyError:
+            except (ReadOnlyError, WithdrawnError):
                 raise
             except httpx.HTTPError as exc:
                 sent = not isinstance(exc, _NOT_SENT)

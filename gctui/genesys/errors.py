@@ -49,6 +49,11 @@ class ReadOnlyError(GenesysError):
     """A write was attempted on a read-only client; nothing left the process."""
 
 
+class WithdrawnError(GenesysError):
+    """The caller withdrew the request (``should_send`` said no) after its turn in the rate
+    budget came and before it left: nothing was sent."""
+
+
 class TransportError(GenesysError):
     """The request did not get an HTTP answer (connect refused, reset, timeout).
 

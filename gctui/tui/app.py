@@ -282,7 +282,9 @@ class GctuiApp(App[int]):
         from gctui.tui.widgets.help import HelpScreen
 
         tab = self.active_tab()
-        rows = commands.help_rows(self.live_entries(), self.key_display)
+        view = tab.data_view() if tab is not None else None
+        markable = view is not None and view.markable
+        rows = commands.help_rows(self.live_entries(), self.key_display, markable=markable)
         self.push_screen(HelpScreen(tab.title if tab else "gctui", rows))
 
     def action_filter(self) -> None:

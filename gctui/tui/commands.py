@@ -18,6 +18,12 @@ ALIASES = {"q": "quit", "q!": "quit", "h": "help"}  # vi/k9s habits
 TABLE_KEYS = (
     HelpRow("↑↓ PgUp PgDn", "Move (Home/End: ends)", "table"),
     HelpRow("←→", "Scroll sideways", "table"),
+    HelpRow("s S", "Sort next column / reverse", "table"),
+)
+MARK_KEYS = (
+    HelpRow("space", "Mark the row", "table"),
+    HelpRow("^space", "Mark from last mark to here", "table"),
+    HelpRow("^\\", "Clear the marks", "table"),
 )
 
 
@@ -27,7 +33,9 @@ def parse(line: str) -> tuple[str, str | None]:
     return ALIASES.get(word, word), rest.strip() or None
 
 
-def help_rows(entries: list[Entry], key_display: Callable[[ActionSpec], str]) -> list[HelpRow]:
+def help_rows(
+    entries: list[Entry], key_display: Callable[[ActionSpec], str], *, markable: bool = False
+) -> list[HelpRow]:
     """The keys (rebinds applied), then the `:` commands with their arguments, then the
     table's own navigation keys."""
     rows = [HelpRow(key_display(e.spec), e.spec.text, e.spec.id) for e in entries]
@@ -37,7 +45,7 @@ def help_rows(entries: list[Entry], key_display: Callable[[ActionSpec], str]) ->
         if cmd is not None and not (e.tab is None and cmd.name in own):  # the tab's one wins
             usage = f" {cmd.usage}" if cmd.usage else ""
             rows.append(HelpRow(f":{cmd.name}{usage}", e.spec.text, "command"))
-    return rows + list(TABLE_KEYS)
+    return rows + list(TABLE_KEYS) + (list(MARK_KEYS) if markable else [])
 
 
 def export_view(tab: FeatureTab, view: DataView, fmt: str, directory: Path | None) -> tuple[str, bool]:

@@ -257,6 +257,62 @@ async def test_cancel_stops_new_sends_and_journals_them(env: tuple[FakeActions, 
     assert [e.state for e in writer.journal.entries(report.batch.id)] == states
 
 
+async def test_cancel_while_a_patch_waits_for_the_rate_budget_withdraws_it(
+    env: tuple[FakeActions, ActionsWriter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user cancels while PATCHes are queued for their turn in the rate budget: none of
+    them leaves (the dialog says "nothing new is sent"), each is journaled as cancelled."""
+    org, writer = env
+    plan = await plan_timeouts(writer.api, {"a0": 5, "a1": 5, "a2": 5}, 10)
+    cancel = threading.Event()
+    governor = writer.api.client.governor
+    real_acquire = governor.acquire
+
+    async def acquire(*, bulk: bool = False) -> Any:
+        slot = await real_acquire(bulk=bulk)
+        if len(org.gets) >= 2:  # past the plan's and the batch's reads: this is a PATCH's turn
+            cancel.set()
+        return slot
+
+    monkeypatch.setattr(governor, "acquire", acquire)
+    report = await writer.apply(plan, cancel=cancel)
+    assert org.patches == [] and report.cancelled
+    assert [o.state for o in report.outcomes] == [State.CANCELLED] * 3
+    assert all("before it was sent" in (e.error or "") for e in writer.journal.entries(report.batch.id))
+
+
+async def test_a_batch_stops_sending_when_the_link_is_down(tmp_path: Path) -> None:
+    """Every connect fails: after a few actions in a row the rest are not tried one by one (each
+    through its retries) but stopped at once, journaled, and said why."""
+    from gctui.services.actions.batch import LINK_DOWN_AFTER
+
+    with respx.mock(assert_all_called=False) as router:
+        router.post("https://login.mypurecloud.ie/oauth/token").mock(
+            return_value=httpx.Response(
+                200, json={"access_token": "t", "token_type": "bearer", "expires_in": 3600}
+            )
+        )
+        router.get(f"{API}/api/v2/organizations/limits/namespaces/platform.api").mock(
+            return_value=httpx.Response(200, json={"entities": []})
+        )
+        org = FakeActions(router, n=12)
+
+        def refuse(aid: str, body: dict[str, Any]) -> httpx.Response | None:
+            raise httpx.ConnectError("connection refused")
+
+        org.before_patch = refuse
+        async with Session.create(make_options(max_retries=1)) as session:
+            with Journal(tmp_path / "journal.sqlite3", "test") as journal:
+                writer = ActionsWriter(session.api, session.pool, journal, verify_seconds=0.0)
+                writer.pool._sem = asyncio.Semaphore(1)  # one at a time, so the count is exact
+                plan = await plan_timeouts(writer.api, {f"a{i}": 9 for i in range(12)}, 10)
+                report = await writer.apply(plan)
+    states = [o.state for o in report.outcomes]
+    assert states == [State.FAILED] * LINK_DOWN_AFTER + [State.CANCELLED] * (12 - LINK_DOWN_AFTER)
+    assert len(org.patches) == 2 * LINK_DOWN_AFTER  # each tried once more (never connected), then stop
+    assert "the link is down" in (report.outcomes[-1].error or "") and not report.ok
+
+
 async def test_undo_restores_before_values_as_its_own_batch(env: tuple[FakeActions, ActionsWriter]) -> None:
     org, writer = env
     org.actions["a2"]["config"].pop("timeoutSeconds")  # a2 used the platform default

@@ -41,6 +41,9 @@ def test_timeout_accepts_whole_seconds_in_range(value: object, expected: int) ->
         (None, "timeout is empty; expected whole seconds (1-60 seconds)"),
         (True, "timeout True is not a whole number of seconds (1-60 seconds)"),
         ("٣", "timeout '٣' is not a whole number of seconds (1-60 seconds)"),
+        ("--5", "timeout '--5' is not a whole number of seconds (1-60 seconds)"),
+        ("+-5", "timeout '+-5' is not a whole number of seconds (1-60 seconds)"),
+        ("9" * 5000, f"timeout {'9' * 20}… is out of range (1-60 seconds)"),
     ],
 )
 def test_timeout_refusals_say_the_allowed_range(value: object, message: str) -> None:

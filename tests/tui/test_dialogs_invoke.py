@@ -172,6 +172,11 @@ async def test_a_valid_run_shows_steps_summary_and_final_result_then_esc_returns
         ]
         assert text_of(screen, "#invoke-final") == pretty_json(RUN.final_result)
         assert text_of(screen, "#invoke-status").startswith("timeout 10 s")
+        editor(screen).load_text('{"id": ')  # then a broken input: the old result goes away
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.query_one("#invoke-errors").display)
+        assert text_of(screen, "#invoke-summary") == "" and not screen.query_one("#invoke-steps").display
+        assert len(fakes.runs) == 1
         await pilot.press("escape")
         await pilot.pause()
     assert host.result is RUN

@@ -33,7 +33,9 @@ async def test_counts_eta_and_current_item_follow_the_worker() -> None:
         assert host.focused is not None and host.focused.id == "progress-close"
         for i in range(500):
             progress.begin(f"action-{i}")
-            progress.advance(f"action-{i}", ok=i not in (7, 9), error="400 bad.request [x]" if i in (7, 9) else None)
+            progress.advance(
+                f"action-{i}", ok=i not in (7, 9), error="400 bad.request [x]" if i in (7, 9) else None
+            )
         progress.begin("Salesforce \x1b[31mlookup")
         pace[0] = 150.0  # the governor slowed down (429s): the ETA follows
         await pilot.pause(0.25)
@@ -137,3 +139,18 @@ async def test_a_finished_job_says_done_and_closes_on_a_key() -> None:
         await pilot.press("q")
         await pilot.pause()
         assert host.result == ProgressResult(3, 3, 0, False, [])
+
+
+async def test_long_failures_never_push_cancel_off_an_80x24_screen() -> None:
+    progress = ProgressScreen("Fix timeouts", total=20, pace_per_minute=lambda: 300.0)
+    host = DialogHost(progress)
+    async with host.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        long_error = "503 service.unavailable: " + "the backend said something long " * 8
+        for i in range(8):
+            progress.advance(f"Salesforce lookup of the account number {i}", ok=False, error=long_error)
+        await pilot.pause(0.3)
+        button = progress.query_one("#progress-close")
+        hint = progress.query_one("#progress-hint")
+        assert button.region.bottom <= 24 and hint.region.bottom <= 24
+        assert progress.query_one("#progress-failures").region.height <= 8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -124,11 +125,12 @@ async def test_marks_survive_filter_sort_refresh_and_count_hidden() -> None:
         assert view.targets() == [view.current_key()]
 
 
-async def test_range_mark_from_last_marked_row_to_cursor() -> None:
+@pytest.mark.parametrize("key", ["ctrl+space", "ctrl+@"])  # ctrl+@: what a terminal sends (NUL)
+async def test_range_mark_from_last_marked_row_to_cursor(key: str) -> None:
     view = DataView(COLUMNS, markable=True)
     async with TableApp(view).run_test(size=(80, 24)) as pilot:
         view.set_rows(make_rows())
-        await pilot.press("down", "space", "down", "down", "down", "ctrl+space")
+        await pilot.press("down", "space", "down", "down", "down", key)
         assert view.marked_keys() == ["k1", "k2", "k3", "k4"]
         line = view.render_line(2).text  # row k1 shows the mark in its gutter
         assert line.startswith("●")

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gctui.genesys.api import GenesysApi
-from gctui.genesys.errors import ApiError, ConflictError, GenesysError, ServerError, TransportError
+from gctui.genesys.errors import (
+    ApiError,
+    ConflictError,
+    GenesysError,
+    ServerError,
+    TransportError,
+    WithdrawnError,
+)
 from gctui.genesys.models import ActionWithConfig
 from gctui.services.actions.journal import Journal, State
 from gctui.services.actions.plan import PlannedChange, timeout_of
@@ -52,6 +59,7 @@ class Outcome:
     error: str | None = None
     correlation_id: str | None = None
     sent: int = 0  # PATCH requests that left (for "never applied twice" accounting)
+    link_failed: bool = False  # not sent: the connection could not be made (the link may be down)
 
 
 def patch_body(current: ActionWithConfig, after: int | None) -> dict[str, Any]:
@@ -135,7 +143,7 @@ async def apply_change(
                 return finish(State.UNKNOWN, error=f"no answer after {patches} tries: {clean(maybe)}")
             return finish(State.FAILED, error=f"the version kept changing; gave up after {patches} tries")
         if cancel is not None and cancel.is_set():
-            return finish(State.CANCELLED, error="cancelled before it was sent")
+            return finish(State.CANCELLED, error=_why_cancelled(cancel))
         version = current.version
 
         def on_sent(v: int = version) -> None:
@@ -147,14 +155,22 @@ async def apply_change(
         patches += 1
         try:
             updated = await api.patch_action(
-                change.action_id, patch_body(current, change.after), bulk=True, on_sent=on_sent
+                change.action_id,
+                patch_body(current, change.after),
+                bulk=True,
+                on_sent=on_sent,
+                should_send=lambda: cancel is None or not cancel.is_set(),
             )
+        except WithdrawnError:  # cancelled while it waited for the rate budget: never left
+            if maybe is not None:
+                return finish(State.UNKNOWN, error=f"cancelled before the resend; {clean(maybe)}")
+            return finish(State.CANCELLED, error=_why_cancelled(cancel))
         except ConflictError:
             floor = max(floor, version)  # the action has moved past the version we sent
             continue  # read again above (fresh), then decide
         except (TransportError, ServerError) as exc:
             if isinstance(exc, TransportError) and not exc.maybe_applied and maybe is None:
-                return finish(State.FAILED, error=f"not sent: {clean(exc)}")
+                return finish(State.FAILED, error=f"not sent: {clean(exc)}", link_failed=True)
             maybe = exc
             journal.update(entry_id, State.UNKNOWN, error=clean(exc))
             try:  # one read: a version past ours settles it; anything older proves nothing
@@ -170,3 +186,8 @@ async def apply_change(
         if timeout != change.after:  # the API answered 2xx but holds something else
             return finish(State.FAILED, error=f"the API answered with timeout {timeout}")
         return finish(State.DONE, version=updated.version)
+
+
+def _why_cancelled(cancel: CancelFlag | None) -> str:
+    reason = getattr(cancel, "reason", None)
+    return reason if isinstance(reason, str) and reason else "cancelled before it was sent"

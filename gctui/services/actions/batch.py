@@ -49,6 +49,20 @@ class BatchReport:
         return f"batch {self.batch.id} ({self.batch.kind}): " + (", ".join(parts) or "nothing to do")
 
 
+LINK_DOWN_AFTER = 5  # sends that could not connect, in a row, before a batch stops sending
+
+
+@dataclass
+class _Stop:
+    """The user's cancel flag, or the batch's own stop when the link is down."""
+
+    user: CancelFlag | None
+    reason: str = ""
+
+    def is_set(self) -> bool:
+        return bool(self.reason) or (self.user is not None and self.user.is_set())
+
+
 @dataclass
 class ActionsWriter:
     api: GenesysApi
@@ -83,10 +97,12 @@ class ActionsWriter:
             return BatchReport(batch, tuple(out))
         total, finished = len(entries), 0
         group = f"actions-batch-{batch.id}"
+        stop = _Stop(cancel)
+        cut_off = 0  # consecutive sends that could not connect
 
         def job_for(entry_id: int, change: PlannedChange) -> Callable[[Job[Outcome]], Awaitable[Outcome]]:
             async def run(job: Job[Outcome]) -> Outcome:
-                nonlocal finished
+                nonlocal finished, cut_off
                 current = fresh.get(change.action_id)
                 outcome = await apply_change(
                     self.api,
@@ -94,11 +110,17 @@ class ActionsWriter:
                     entry_id,
                     change,
                     current,
-                    cancel,
+                    stop,
                     sleep=self.sleep,
                     stale_wait=self.verify_seconds,
                 )
                 finished += 1
+                cut_off = cut_off + 1 if outcome.link_failed else 0
+                if cut_off >= LINK_DOWN_AFTER and not stop.reason:
+                    stop.reason = (
+                        f"not sent: the link is down ({cut_off} sends in a row could not connect); "
+                        "run the change again when it is back"
+                    )
                 job.report(finished, total, outcome.name)
                 if on_progress is not None:
                     on_progress(outcome, finished, total)

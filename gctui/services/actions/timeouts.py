@@ -32,9 +32,12 @@ def parse_timeout(value: object) -> int:
         text = str(value).strip() if value is not None else ""
         if not text:
             raise TimeoutValueError(f"timeout is empty; expected whole seconds ({RANGE})")
-        if not (text.isascii() and text.lstrip("+-").isdigit()):
-            shown = text if len(text) <= 20 else text[:20] + "…"
+        digits = text[1:] if text[:1] in "+-" else text
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        if not (text.isascii() and digits.isdigit()):
             raise TimeoutValueError(f"timeout {shown!r} is not a whole number of seconds ({RANGE})")
+        if len(digits.lstrip("0")) > 6:  # int() of thousands of digits is slow, or refused
+            raise TimeoutValueError(f"timeout {shown} is out of range ({RANGE})")
         number = int(text)
     if not MIN_TIMEOUT <= number <= MAX_TIMEOUT:
         raise TimeoutValueError(f"timeout {number} is out of range ({RANGE})")

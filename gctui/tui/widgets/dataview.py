@@ -71,7 +71,8 @@ class DataView(ScrollView, can_focus=True):
         Binding("s", "sort_next", "Sort", show=False),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
         Binding("space", "toggle_mark", "Mark", show=False),
-        Binding("ctrl+space", "mark_range", "Mark range", show=False),
+        # A terminal sends Ctrl+Space as NUL, which Textual reports as ctrl+@.
+        Binding("ctrl+space,ctrl+@", "mark_range", "Mark range", show=False),
         Binding("ctrl+backslash", "clear_marks", "Clear marks", show=False),
     ]
     _MARK_ACTIONS = frozenset({"toggle_mark", "mark_range", "clear_marks"})

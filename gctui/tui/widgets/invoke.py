@@ -236,6 +236,8 @@ class InvokeScreen(ModalScreen[TestRun | None]):
         except InputError as exc:
             many = f"input does not match the action's schema ({len(exc.errors)} problems):"
             lines = [exc.message] if len(exc.errors) <= 1 else [many, *exc.errors]
+            self._show_output(False)  # an earlier run's result under this error would read as new
+            self._summary(Text(""))
             self._errors(lines)
             if exc.position is not None:
                 line, column = exc.position

@@ -88,7 +88,8 @@ class ProgressScreen(ModalScreen[ProgressResult]):
     ProgressScreen .line { height: auto; }
     ProgressScreen #progress-bar { margin: 1 0; }
     ProgressScreen #progress-bar Bar { width: 1fr; }
-    ProgressScreen #progress-failures { color: $error; }
+    ProgressScreen #progress-failures { color: $error; text-wrap: nowrap; text-overflow: ellipsis;
+                                        max-height: 8; }
     ProgressScreen #progress-close { margin-top: 1; }
     """
 
