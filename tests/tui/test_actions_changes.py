@@ -61,6 +61,30 @@ async def test_t_refuses_a_bad_timeout_in_the_dialog_and_sends_nothing(
         assert all_applied(sim) == 0
 
 
+async def test_a_doubled_sign_is_refused_in_the_dialog_and_the_app_stays_up(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    # "--5" passed the service's digit check and reached int(): the app died with ValueError.
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(pilot, app)
+        await pilot.press("t")
+        ask = await wait_screen(pilot, app, CheckedAsk)
+        for bad in ("--5", "+-5"):
+            await answer(pilot, bad)
+            assert app.screen is ask, bad
+            assert "not a whole number" in ask.error and "1-60 seconds" in ask.error, (bad, ask.error)
+        await pilot.press("escape")
+        await pilot.press("T")
+        ask = await wait_screen(pilot, app, CheckedAsk)
+        await answer(pilot, "-+9")
+        assert app.screen is ask and "or s for suggested" in ask.error
+        await pilot.press("escape")
+        await pilot.press("colon", *"bulk --5", "enter")
+        await wait_for(pilot, lambda: any("'--5' is not a whole number" in t for t in toasts(app)))
+        assert app.is_running and all_applied(sim) == 0
+
+
 async def test_t_confirms_starting_on_cancel_then_applies_exactly_once(
     sim: SimServer, tmp_path: Path
 ) -> None:

@@ -65,16 +65,19 @@ async def test_the_status_line_shows_the_progress_of_the_listing(tmp_path: Path)
     async with SimServer(config) as sim:
         app = make_app(sim, tmp_path)
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("2")
+            await wait_for(pilot, lambda: bool(app.query(DataActionsTab)))
             tab = app.query_one(DataActionsTab)
-            seen: set[str] = set()
-            loop_end = 30.0
-            import asyncio
+            status = app.query_one("#actions-status", Static)
+            seen: list[str] = []  # every text the line was given: sampling it could miss one
+            shown = status.update
 
-            deadline = asyncio.get_running_loop().time() + loop_end
-            while not tab.loaded and asyncio.get_running_loop().time() < deadline:
-                seen.add(str(app.query_one("#actions-status").render()))
-                await asyncio.sleep(0.01)
+            def record(content: object = "", **kw: object) -> None:
+                seen.append(str(content))
+                shown(content, **kw)  # type: ignore[arg-type]
+
+            status.update = record  # type: ignore[method-assign]
+            await pilot.press("2")
+            await wait_for(pilot, lambda: tab.loaded, timeout=30)
             assert tab.loaded and tab.data_view().total == 3000
             progress = [s for s in seen if s.startswith("loading actions: ") and "of about 3,000" in s]
             assert progress, seen
@@ -106,7 +109,7 @@ async def test_where_narrows_and_a_bad_expression_changes_nothing(sim: SimServer
         await pilot.press("colon", *"filter timeout<=3", "enter")
         await pilot.pause()
         assert set(view.visible_keys()) == expected
-        assert f"where timeout<=3 · {len(expected)} shown" in str(app.query_one("#actions-status").render())
+        assert f"{len(expected)} shown · where timeout<=3" in str(app.query_one("#actions-status").render())
         await pilot.press("colon", *"filter timeout<<3 and", "enter")
         await pilot.pause()
         assert set(view.visible_keys()) == expected  # unchanged
@@ -124,6 +127,27 @@ async def test_where_narrows_and_a_bad_expression_changes_nothing(sim: SimServer
         await wait_screen(pilot, app, AskScreen)
         await answer(pilot, "")
         assert view.shown == view.total and tab.expression == ""
+
+
+async def test_at_80_columns_the_status_line_keeps_the_marks_before_a_long_expression(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    # The line is cut at the width: "3 marked (1 hidden)" fell off behind the expression.
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tab = await open_tab(pilot, app)
+        await pilot.press("colon", *"filter timeout>=1 and timeout<=60 and not secure", "enter")
+        await pilot.pause()
+        view = tab.data_view()
+        first, second = view.visible_keys()[:2]
+        await pilot.press("space", "down", "space")
+        await pilot.press("slash", *tab.rows[first].name, "enter")
+        await wait_for(pilot, lambda: view.store.view_index(second) is None)
+        await pilot.pause()
+        line = next(x for x in screen_lines(app) if x.strip().startswith(f"{len(tab.rows)} actions"))
+        assert f"{view.shown} shown · 2 marked (1 hidden) · where timeout>=1" in line, line
+        status = str(app.query_one("#actions-status").render())
+        assert f"/{tab.rows[first].name.lower()}" in status.lower() and status.endswith("stats 7 d")
 
 
 async def test_server_text_in_a_name_is_shown_as_text_never_as_markup(sim: SimServer, tmp_path: Path) -> None:

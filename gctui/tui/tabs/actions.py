@@ -281,11 +281,10 @@ class DataActionsTab(ChangeActions, FeatureTab):
     def status_text(self) -> str:
         if self._loaded is None:
             return self._progress
+        # The line is cut at the terminal's width: what a bulk change acts on (shown, marked,
+        # hidden) comes first, the expression (the user typed it, it can be long) after it.
         view = self.data_view()
         parts = [f"{len(self.rows):,} actions", f"{self._risky:,} at risk"]
-        parts.append(f"stats {self.settings.analytics_window_days} d")
-        if self.expression:
-            parts.append(f"where {self.expression}")
         if self.expression or view.filter.active:
             parts.append(f"{view.shown:,} shown")
         marked = self._marked()
@@ -297,6 +296,11 @@ class DataActionsTab(ChangeActions, FeatureTab):
             parts.append("no statistics")
         if self._progress:
             parts.append(self._progress)
+        if self.expression:
+            parts.append(f"where {self.expression}")
+        if view.filter.active:
+            parts.append(f"/{view.filter.describe()}")
+        parts.append(f"stats {self.settings.analytics_window_days} d")
         return " · ".join(parts)
 
     def _update_status(self) -> None:

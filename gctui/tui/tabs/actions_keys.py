@@ -83,6 +83,10 @@ def check_seconds(value: str) -> str | None:
         parse_timeout(value)
     except TimeoutValueError as exc:
         return f"{exc.message}; nothing sent"
+    except ValueError:  # what ``int()`` still refuses after the service's checks ("--5")
+        text = value.strip()
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        return f"timeout {shown!r} is not a whole number of seconds (1-60 seconds); nothing sent"
     return None
 
 
