@@ -20,6 +20,19 @@ MAX_ENTITIES = 100_000  # per collection: actions, flows, queues, edges
 MAX_LATENCY_MS = 60_000
 MAX_PORT = 65_535
 
+# Dependency tracking build (``DependencyStatus.status``) and how ``POST …/build`` answers.
+DEPENDENCY_BUILD_STATUSES = (
+    "BUILDINCOMPLETE",
+    "BUILDINITIALIZING",
+    "BUILDINPROGRESS",
+    "BUILDQUEUED",
+    "NOTBUILT",
+    "OPERATIONAL",
+    "OPERATIONALNEEDSREBUILD",
+)
+DEPENDENCY_BUILD_POST_STATUSES = (202, 204)
+MAX_BUILD_SECONDS = 3600.0
+
 # Permissions a restricted client's token lacks (its 403s say which ones were needed).
 RESTRICTED_MISSING = (
     "integrations:action:edit",
@@ -106,6 +119,13 @@ class SimConfig:
     action_input_invalid_code: str = "bad.request"
     # GET /integrations/actions has no ``expand``: its entities carry no ``contract`` (unverified)
     list_includes_contract: bool = False
+    # dependency tracking: the status GET …/dependencytracking/build reports while no rebuild runs
+    # (one of DEPENDENCY_BUILD_STATUSES), how long a POSTed rebuild stays BUILDINPROGRESS (then
+    # OPERATIONAL), and the POST's status (202 expected, unverified; 204 allowed). Run time:
+    # /sim/control/flows/build
+    dependency_build_status: str = "OPERATIONAL"
+    dependency_build_seconds: float = 2.0
+    dependency_build_post_status: int = 202
     max_page_size: int = 500
     default_page_size: int = 25
     login_limit_key: str = "token.creation.rate.per.minute"
@@ -142,6 +162,23 @@ class SimConfig:
                 raise SimConfigError(name, value, "must not contain ':' (Basic auth splits on it)")
 
         self._check_action_knobs()
+        self._check_flow_knobs()
+
+    def _check_flow_knobs(self) -> None:
+        if self.dependency_build_status not in DEPENDENCY_BUILD_STATUSES:
+            raise SimConfigError(
+                "dependency_build_status",
+                self.dependency_build_status,
+                "must be one of " + ", ".join(DEPENDENCY_BUILD_STATUSES),
+            )
+        s = self.dependency_build_seconds
+        if not _is_number(s) or not 0 <= s <= MAX_BUILD_SECONDS:
+            raise SimConfigError(
+                "dependency_build_seconds", s, f"is out of range (a number from 0 to {MAX_BUILD_SECONDS:g})"
+            )
+        p = self.dependency_build_post_status
+        if p not in DEPENDENCY_BUILD_POST_STATUSES or isinstance(p, bool):
+            raise SimConfigError("dependency_build_post_status", p, "must be 202 or 204")
 
     def _check_action_knobs(self) -> None:
         if self.version_mismatch_status not in (409, 400):

@@ -20,6 +20,8 @@ Routes (loopback only, no auth; JSON bodies):
 - ``GET    /sim/control/actions/{id}/history``       -> ``{actionId, applied, conflicts, changes:
   [{seq, at, contextId, fields, versionBefore, versionAfter, timeoutSecondsBefore,
   timeoutSecondsAfter}]}`` (404 for an unknown action)
+- ``/sim/control/flows/...``: the dependency-tracking build knob, request counters and republishing
+  flows (:mod:`gctui.sim.routes_flows_control`)
 
 A bad body (not JSON, not an object, an unknown, missing, mistyped or out-of-range field) is a 400
 ``bad.request`` ErrorBody naming the field and what it allows.
@@ -33,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gctui.sim import routes_flows_control
 from gctui.sim.action_state import (
     CONFIG_PATCH_MODES,
     MAX_STALE_READS,
@@ -181,4 +184,5 @@ ROUTES = [
     Route(f"{C}/actions/settings", action_settings, methods=["GET", "PUT"]),
     Route(f"{C}/actions/history", actions_history, methods=["GET", "DELETE"]),
     Route(f"{C}/actions/{{action_id}}/history", action_history, methods=["GET"]),
+    *routes_flows_control.ROUTES,
 ]

@@ -39,6 +39,8 @@ from gctui.services.health import HealthMonitor
 from gctui.sim import SimConfig
 from gctui.sim.server import SimThread
 from gctui.tui.app import GctuiApp
+from gctui.tui.tabs.actions import DataActionsTab
+from gctui.tui.tabs.actions_usedby import window_keys
 from gctui.tui.widgets.confirm import BlastRadius, Change, ConfirmScreen
 from gctui.tui.widgets.dataview import DataView
 from gctui.tui.widgets.header import StatusHeader
@@ -133,6 +135,20 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
+@pytest.fixture
+def frozen_actions(frozen: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``frozen``, and the Data actions tab's statistics window ends at ``FIXED_NOW`` (the
+    simulator's execution counts and percentiles follow the window's hours)."""
+    from gctui.services import actions as actions_service
+
+    load_rows = actions_service.load_rows
+
+    async def fixed_window(*args: Any, **kwargs: Any) -> Any:
+        return await load_rows(*args, **{**kwargs, "now": FIXED_NOW})
+
+    monkeypatch.setattr(actions_service, "load_rows", fixed_window)
+
+
 def health_app(tmp_path: Path) -> GctuiApp:
     return GctuiApp(DemoSource(), export_dir=tmp_path / "exports", history_path=tmp_path / "h.sqlite3")
 
@@ -144,6 +160,27 @@ async def settled(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: app.query_one(StatusHeader).state.org == ORG, timeout=20)
     await wait_for(pilot, lambda: tab.monitor is not None and tab.monitor.runs >= 1, timeout=20)
     await wait_for(pilot, lambda: not tab.monitor.running and tab.data_view().row_count == 7)
+    await pilot.pause(TICK)
+
+
+async def actions_settled(pilot: Pilot[Any]) -> None:
+    """The Health tab settled, then `2`: every action listed, the journal open, and "used by"
+    known for every row on screen (and the margin looked up ahead), none in flight."""
+    await settled(pilot)
+    await pilot.press("2")
+    tab = pilot.app.query_one(DataActionsTab)
+    view = tab.data_view()
+    await wait_for(pilot, lambda: tab.loaded and tab.writes.writer is not None, timeout=20)
+    await wait_for(
+        pilot,
+        lambda: (
+            bool(view.region.area)
+            and all(tab.used.value(k) is not None for k in window_keys(view))
+            and not tab.used.pending
+        ),
+        timeout=20,
+    )
+    assert view.total == SimConfig().actions
     await pilot.pause(TICK)
 
 
@@ -195,6 +232,12 @@ def test_keys_dialog(snap_compare: Compare, frozen: None, tmp_path: Path) -> Non
 def test_filtered_table(snap_compare: Compare, frozen: None, tmp_path: Path) -> None:
     """`/` then a pattern, Enter keeps it: one row of seven, and the line says so."""
     snap(snap_compare, health_app(tmp_path), (80, 24), settled, keys("slash", "f", "l", "o", "enter"))
+
+
+def test_actions_tab(snap_compare: Compare, frozen_actions: None, tmp_path: Path) -> None:
+    """Tab 2 at 80x24: the status line, the first eight columns (the rest scroll sideways), the
+    used-by counts of the rows on screen, the footer with the tab's keys."""
+    snap(snap_compare, health_app(tmp_path), (80, 24), actions_settled)
 
 
 def test_confirm_dialog(snap_compare: Compare) -> None:

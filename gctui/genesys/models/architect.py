@@ -45,12 +45,22 @@ class DependencyObject(Dependency):
     consuming_resources: list[Dependency] = Field(default_factory=list)
 
 
+class FailedObject(ApiModel):
+    """An object the dependency-tracking build could not index (``DependencyStatus.failedObjects``)."""
+
+    id: str | None = None
+    version: str | None = None
+    name: str | None = None
+    error_code: str | None = None
+
+
 class DependencyStatus(ApiModel):
     id: str | None = None
     build_id: str | None = None
     status: str | None = None
     date_started: str | None = None
     date_completed: str | None = None
+    failed_objects: list[FailedObject] = Field(default_factory=list)
 
 
 # Flow.type -> the dependency-tracking objectType (terraform's mapping, reference §4.4).
@@ -81,6 +91,7 @@ __all__ = [
     "DependencyObject",
     "DependencyStatus",
     "EntityRef",
+    "FailedObject",
     "Flow",
     "FlowVersion",
 ]

@@ -161,8 +161,10 @@ class DataView(ScrollView, can_focus=True):
                 self._flash[key] = (frozenset(cols), until)
             self._arm_fade()
         self._settle(before)
-        if first and self.is_mounted and len(self.store) > 2000:
-            self.call_after_refresh(self.store.prepare)  # filter index built after the frame
+        if changes.structural and self.is_mounted and len(self.store) > 2000 and not self.store.prepared:
+            # The filter's row texts, built after the frame: the first `/` keystroke after a
+            # (re)load or a batch of new rows then costs what the rows shown cost.
+            self.call_after_refresh(self.store.prepare)
         return changes
 
     # -- filter and sort ----------------------------------------------------------------------

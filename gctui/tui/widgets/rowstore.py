@@ -131,6 +131,10 @@ class RowStore:
     def prepare(self) -> None:
         self.texts()
 
+    @property
+    def prepared(self) -> bool:
+        return self._texts is not None
+
     # -- writing ------------------------------------------------------------------------------
 
     def set_rows(self, rows: Mapping[str, Sequence[Cell]]) -> Changes:
