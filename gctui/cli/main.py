@@ -15,6 +15,7 @@ from gctui.errors import EXIT_USAGE, GctuiError
 _COMMAND_MODULES = (
     "gctui.cli.actions_cmd",
     "gctui.cli.config_cmd",
+    "gctui.cli.flows_cmd",
     "gctui.cli.health_cmd",
     "gctui.cli.sim_cmd",
 )
