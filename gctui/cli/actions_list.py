@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gctui.cli import interrupt
 from gctui.cli.actions_common import Throttle, compile_or_report, emit_json, render_table, say, warn
 from gctui.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from gctui.services.actions.rows import RECORD_FIELDS, row_record
@@ -38,7 +39,7 @@ def run_list(args: argparse.Namespace) -> int:
     from gctui.cli.profile import open_profile
 
     with open_profile(args) as profile:
-        loaded, rows, used_by = asyncio.run(_load(args, profile, keep))
+        loaded, rows, used_by = interrupt.run(_load(args, profile, keep))
     if loaded.stats_error:
         warn(f"execution statistics could not be read ({loaded.stats_error}): rows carry none")
     if args.json:

@@ -7,11 +7,11 @@ anything is sent. The input is never echoed (a secure action's input is sensitiv
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gctui.cli import interrupt
 from gctui.cli.actions_common import emit_json, refuse_read_only, say, warn
 from gctui.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, GctuiError
 from gctui.text import clean
@@ -37,7 +37,7 @@ def run_test(args: argparse.Namespace) -> int:
 
     with open_profile(args) as profile:
         refuse_read_only(args, profile, "test (it runs the action)")
-        return asyncio.run(_test(args, profile, text))
+        return interrupt.run(_test(args, profile, text))
 
 
 def _input_text(value: str) -> str:

@@ -11,6 +11,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gctui.cli import interrupt
 from gctui.cli.actions_common import (
     WriteProgress,
     compile_or_report,
@@ -57,7 +58,7 @@ def run_set_timeout(args: argparse.Namespace) -> int:
         if not args.dry_run:
             refuse_read_only(args, profile, "set-timeout")
             require_confirmation_channel(args)
-        return asyncio.run(_set_timeout(args, profile, selection))
+        return interrupt.run(_set_timeout(args, profile, selection))
 
 
 def run_undo(args: argparse.Namespace) -> int:
@@ -68,7 +69,7 @@ def run_undo(args: argparse.Namespace) -> int:
         if not args.dry_run:
             refuse_read_only(args, profile, "undo")
             require_confirmation_channel(args)
-        return asyncio.run(_undo(args, profile, batch_id))
+        return interrupt.run(_undo(args, profile, batch_id))
 
 
 def run_retry(args: argparse.Namespace) -> int:
@@ -79,7 +80,7 @@ def run_retry(args: argparse.Namespace) -> int:
             refuse_read_only(args, profile, "retry")
         if not args.dry_run:
             require_confirmation_channel(args)
-        return asyncio.run(_retry(args, profile))
+        return interrupt.run(_retry(args, profile))
 
 
 class _FilterReported(Exception):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import Any
 
+from gctui.cli import interrupt
 from gctui.errors import EXIT_FAILED, EXIT_OK
 from gctui.text import clean, duration
 
@@ -41,7 +41,7 @@ def run_check(args: argparse.Namespace) -> int:
         from gctui.tui.actions import check_keymap
 
         check_keymap(profile.keys)  # the console would refuse them: so does the check
-        report = asyncio.run(_check(profile))
+        report = interrupt.run(_check(profile))
     if args.json:
         print(json.dumps(report, indent=2))
     else:

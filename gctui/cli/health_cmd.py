@@ -11,7 +11,6 @@ Exit 2 on a config or usage error. Progress and warnings go to stderr.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import sys
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from gctui.cli import interrupt
 from gctui.errors import EXIT_FAILED, EXIT_OK, GctuiError
 from gctui.services.poller import check_interval
 from gctui.text import clean
@@ -42,9 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("--once", action="store_true", help="run once and exit (the default)")
     p.add_argument("--json", action="store_true", help="JSON on stdout (one line per run with --watch)")
-    p.add_argument(
-        "--watch", type=float, metavar="SECONDS", help="run every SECONDS (5-3600) until Ctrl+C"
-    )
+    p.add_argument("--watch", type=float, metavar="SECONDS", help="run every SECONDS (5-3600) until Ctrl+C")
     p.add_argument("--count", type=int, metavar="N", help="with --watch or --metrics-port: stop after N runs")
     p.add_argument(
         "--metrics-port",
@@ -114,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             stack.callback(store.close)
         try:
-            return asyncio.run(_main(args, profile, store, outcome))
+            return interrupt.run(_main(args, profile, store, outcome))
         except KeyboardInterrupt:
             if serving and args.watch is None:
                 print("gctui: metrics server stopped", file=sys.stderr)

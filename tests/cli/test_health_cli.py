@@ -179,9 +179,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.parametrize("inherited", ["default", "foreign"])
 def test_metrics_port_serves_until_ctrl_c(
-    config: Path, org: FakeOrg, capsys: pytest.CaptureFixture[str]
+    config: Path, org: FakeOrg, capsys: pytest.CaptureFixture[str], inherited: str
 ) -> None:
+    """Ctrl+C stops the server at once, even when the process inherited another SIGINT
+    handler (a library that installed one and left it: asyncio.run's own Ctrl+C handling is then
+    skipped and the signal was swallowed, so the command never ended)."""
+    if inherited == "foreign":
+        previous = signal.signal(signal.SIGINT, lambda *_: None)
+        restore = lambda: signal.signal(signal.SIGINT, previous)  # noqa: E731
+    else:
+        restore = lambda: None  # noqa: E731
     port = _free_port()
     scraped: list[str] = []
 
@@ -201,7 +210,10 @@ def test_metrics_port_serves_until_ctrl_c(
 
     thread = threading.Thread(target=scrape_then_interrupt, daemon=True)
     thread.start()
-    code = run(config, "--metrics-port", str(port))
+    try:
+        code = run(config, "--metrics-port", str(port))
+    finally:
+        restore()
     thread.join(5)
     out, err = capsys.readouterr()
     assert code == 0

@@ -48,6 +48,12 @@ async def test_load_rows_with_statistics_and_progress(session: tuple[SimServer, 
     assert all(r.host for r in loaded.rows)
     risky = [r for r in loaded.rows if compile_filter("risk and executions>0")(r)]
     assert risky and all(r.risk for r in risky)
+    # The rows also came early, as the listing's pages arrived, before the statistics.
+    early: list[list[str]] = []
+    again = await load_rows(
+        s.api, s.pool, ActionsConfig(), on_rows=lambda rows: early.append([r.id for r in rows])
+    )
+    assert [i for batch in early for i in batch] == [r.id for r in again.rows]
     used = UsedByCache(s.api)
     row = loaded.rows[0]
     flows = await used.get(row.id, row.version, secure=row.secure)

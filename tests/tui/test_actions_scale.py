@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from gctui.services.actions.loader import BUILD_CHUNK
 from gctui.sim import SimConfig
 from gctui.sim.server import SimServer
-from gctui.tui.tabs.actions import BATCH_ROWS, DataActionsTab
+from gctui.tui.tabs.actions import DataActionsTab
 from gctui.tui.tabs.actions_usedby import window_keys
 from tests.tui.conftest import make_app, wait_for
 
@@ -35,7 +36,7 @@ async def test_ten_thousand_actions_load_progressively_and_stay_responsive(tmp_p
             assert tab.loaded and view.total == ACTIONS
             assert any("of about 10,000" in s for s in statuses), statuses
             partial = {t for t in totals if 0 < t < ACTIONS}
-            assert partial and all(t % BATCH_ROWS == 0 for t in partial), totals  # batch by batch
+            assert partial and all(t % BUILD_CHUNK == 0 for t in partial), totals  # page by page
             # Keys work at once on the full table: a sort, a move, a filter by expression.
             await pilot.press("s")
             await pilot.press("down")

@@ -84,6 +84,40 @@ async def test_the_status_line_shows_the_progress_of_the_listing(tmp_path: Path)
             assert any(s.startswith("loading actions: ") and s.endswith("ready") for s in seen), seen
 
 
+async def test_rows_show_before_the_statistics_and_take_them_quietly(
+    sim: SimServer, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The listing is on screen while the (slow, big) statistics query still runs; when they
+    come the rows take them without every cell being marked as changed."""
+    import asyncio
+
+    from gctui.services.actions import loader
+
+    release = asyncio.Event()
+    real = loader.load_stats
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_stats", held)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.context is not None)
+        await pilot.press("2")
+        tab = app.query_one(DataActionsTab)
+        view = tab.data_view()
+        total = len(sim.runtime.org.actions)  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: view.total == total, timeout=20)
+        assert not tab.loaded
+        assert "statistics loading" in str(app.query_one("#actions-status").render())
+        assert not any(row.executions for row in tab.rows.values())
+        release.set()
+        await wait_for(pilot, lambda: tab.loaded, timeout=20)
+        assert any(row.executions for row in tab.rows.values()) and view.total == total
+        assert not view._flash  # the statistics arriving is not a change to point at
+
+
 async def test_a_failed_listing_is_said_in_the_tab_and_r_retries(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -34,10 +34,13 @@ async def load_rows(
     settings: ActionsConfig,
     *,
     on_progress: LoadProgressFn | None = None,
+    on_rows: Callable[[list[ActionRow]], None] | None = None,
     now: datetime | None = None,
 ) -> Loaded:
     """List every action and read the statistics concurrently. A listing failure raises (there
-    is nothing to show); a statistics failure is reported in ``stats_error``."""
+    is nothing to show); a statistics failure is reported in ``stats_error``. ``on_rows`` gets
+    the rows as the listing's pages come, before the statistics (no executions yet): a table
+    can show them at once and take the returned rows when they are complete."""
     end = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
 
     async def list_all(job: Job[list[Action]]) -> list[Action]:
@@ -46,7 +49,16 @@ async def load_rows(
             if on_progress is not None:
                 on_progress(done, total)
 
-        return [a async for a in api.actions(include_config=True, on_page=page)]
+        actions: list[Action] = []
+        early = 0  # actions already handed to on_rows
+        async for action in api.actions(include_config=True, on_page=page):
+            actions.append(action)
+            if on_rows is not None and len(actions) - early >= BUILD_CHUNK:
+                on_rows(build_rows(actions[early:], {}, settings))
+                early = len(actions)
+        if on_rows is not None and len(actions) > early:
+            on_rows(build_rows(actions[early:], {}, settings))
+        return actions
 
     async def stats(job: Job[dict[str, ExecStats]]) -> dict[str, ExecStats]:
         return await load_stats(api.action_aggregates, end, settings.analytics_window_days)

@@ -44,9 +44,12 @@ class LoadProgress(Message):
 
 
 class RowsBatch(Message):
-    def __init__(self, generation: int, rows: list[ActionRow]) -> None:
+    """Rows for the table: ``early`` ones come as the listing's pages arrive, before the
+    statistics; the complete rows follow and replace them quietly (no changed-cell marks)."""
+
+    def __init__(self, generation: int, rows: list[ActionRow], *, early: bool = False) -> None:
         super().__init__()
-        self.generation, self.rows = generation, rows
+        self.generation, self.rows, self.early = generation, rows, early
 
 
 class LoadDone(Message):
@@ -188,7 +191,12 @@ class DataActionsTab(ChangeActions, FeatureTab):
         def pages(done: int, total: int) -> None:
             self.post_message(LoadProgress(generation, done, total))
 
-        loaded = await load_rows(self.session.api, self.session.pool, self.settings, on_progress=pages)
+        def early(rows: list[ActionRow]) -> None:
+            self.post_message(RowsBatch(generation, rows, early=True))
+
+        loaded = await load_rows(
+            self.session.api, self.session.pool, self.settings, on_progress=pages, on_rows=early
+        )
         for start in range(0, len(loaded.rows), BATCH_ROWS):
             self.post_message(RowsBatch(generation, loaded.rows[start : start + BATCH_ROWS]))
             await asyncio.sleep(0)
@@ -211,9 +219,17 @@ class DataActionsTab(ChangeActions, FeatureTab):
             fresh[row.id] = self.cells[row.id] = cells(row, self.used.value(row.id))
         if first:  # the first load fills the table as batches come; a reload swaps once, at the end
             keep = self._keep
+            view = self.data_view()
             shown = {k: c for k, c in fresh.items() if keep is None or keep(self.rows[k])}
-            self.data_view().update_rows(shown)
-            self._progress = f"loading actions: {len(self.rows):,} ready"
+            gone = [k for k in fresh if k not in shown and k in view.store.pos]
+            saved = view.flash_seconds
+            view.flash_seconds = 0 if not message.early else saved  # statistics in: not "changes"
+            try:
+                view.update_rows(shown, removed=gone)
+            finally:
+                view.flash_seconds = saved
+            what = "listed, statistics loading…" if message.early else "ready"
+            self._progress = f"loading actions: {len(self.rows):,} {what}"
             self._update_status()
 
     def on_load_done(self, message: LoadDone) -> None:
