@@ -47,7 +47,8 @@ async def test_ten_thousand_actions_load_progressively_and_stay_responsive(tmp_p
             window = window_keys(view)
             await wait_for(pilot, lambda: all(tab.used.value(k) is not None for k in window), timeout=20)
             await pilot.pause(0.5)
-            # Three windows were on screen: the first rows, the first rows sorted by name, the filter's.
-            assert tab.used.lookups <= 3 * len(window)
+            # Three windows were on screen (the first rows as the listing streamed in, sorted by
+            # name, the filter's), each the screen plus a margin: never more than a few screens.
+            assert tab.used.lookups <= 4 * len(window)
             assert tab.used_by_cache is not None
             assert len(tab.used.flows) + len(tab.used.errors) == tab.used.lookups < 100
