@@ -118,6 +118,39 @@ async def test_rows_show_before_the_statistics_and_take_them_quietly(
         assert not view._flash  # the statistics arriving is not a change to point at
 
 
+async def test_a_reload_keeps_the_complete_rows_until_its_own_are_complete(
+    sim: SimServer, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """While a reload's statistics are still coming (or if it fails), the table and every
+    change keep working on the rows that have them."""
+    import asyncio
+
+    from gctui.services.actions import loader
+
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.context is not None)
+        await pilot.press("2")
+        tab = app.query_one(DataActionsTab)
+        await wait_for(pilot, lambda: tab.loaded, timeout=20)
+        with_stats = sum(1 for row in tab.rows.values() if row.executions)
+        assert with_stats
+        release = asyncio.Event()
+        real = loader.load_stats
+
+        async def held(*args: Any, **kwargs: Any) -> Any:
+            await release.wait()
+            return await real(*args, **kwargs)
+
+        monkeypatch.setattr(loader, "load_stats", held)
+        await pilot.press("colon", *"reload", "enter")
+        await wait_for(pilot, lambda: sim.runtime is not None and "loading" in tab.status_text(), timeout=10)
+        await pilot.pause(0.3)  # the listing's pages come and go meanwhile
+        assert sum(1 for row in tab.rows.values() if row.executions) == with_stats
+        release.set()
+        await wait_for(pilot, lambda: "loading" not in tab.status_text(), timeout=20)
+
+
 async def test_a_failed_listing_is_said_in_the_tab_and_r_retries(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

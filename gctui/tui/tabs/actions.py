@@ -212,6 +212,8 @@ class DataActionsTab(ChangeActions, FeatureTab):
         if message.generation != self._generation:
             return
         first = self._loaded is None
+        if message.early and not first:
+            return  # a reload keeps the complete rows until its own are complete (it may fail)
         fresh: dict[str, list[Cell]] = {}
         for row in message.rows:
             self.rows[row.id] = row
