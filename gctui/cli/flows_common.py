@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from gctui.cli import interrupt
-from gctui.cli.actions_common import Throttle, say, warn
+from gctui.cli.actions_common import Throttle, journal_scope, say, warn
 from gctui.errors import EXIT_FAILED, EXIT_USAGE, GctuiError
 from gctui.text import clean
 
@@ -57,12 +57,8 @@ class Stats:
 Work = Callable[[Context], Awaitable[int]]
 
 
-def cache_scope(profile: ResolvedProfile) -> str:
-    """One org and OAuth client, as the TUI scopes it (the demo org has one scope of its own)."""
-    from gctui.services.health.store import history_scope
-
-    opts = profile.options
-    return history_scope(profile.name, opts.region.api_base, opts.client_id)
+# One org and OAuth client, as the TUI and the actions journal scope it.
+cache_scope = journal_scope
 
 
 def open_cache(scope: str) -> FlowCache:
