@@ -153,9 +153,23 @@ class GenesysApi:
         )
         return parse_model(decode_json(resp, "PATCH", ACTIONS), Action, "PATCH", ACTIONS)
 
-    async def test_action(self, action_id: str, inputs: dict[str, Any]) -> TestExecutionResult:
-        path = f"{ACTIONS}/{action_id}/test"
-        return parse_model(await self.client.post_json(path, inputs), TestExecutionResult, "POST", path)
+    async def test_action(
+        self,
+        action_id: str,
+        inputs: dict[str, Any],
+        *,
+        request_timeout: float | None = None,
+        on_sent: Callable[[], None] | None = None,
+    ) -> TestExecutionResult:
+        """``POST …/actions/{id}/test`` (the id as one path segment). ``request_timeout``: an
+        action may run up to 60 s, longer than the client's default read timeout; ``on_sent``
+        is called when the request leaves (after any wait for a token or the rate budget)."""
+        path = f"{ACTIONS}/{quote(action_id, safe='')}/test"
+        resp = await self.client.request(
+            "POST", path, json=inputs, request_timeout=request_timeout, on_sent=on_sent
+        )
+        data = decode_json(resp, "POST", path) if resp.content else {}
+        return parse_model(data, TestExecutionResult, "POST", path)
 
     # architect
     def flows(

@@ -31,11 +31,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from gctui.errors import EXIT_USAGE, GctuiError
-from gctui.genesys.api import ACTIONS, GenesysApi
-from gctui.genesys.decode import decode_json, parse_model
+from gctui.genesys.api import GenesysApi
 from gctui.genesys.errors import ApiError, AuthenticationError, TransportError
 from gctui.genesys.models import Action, TestExecutionResult
 from gctui.genesys.models.errors import ErrorBody
@@ -447,18 +445,14 @@ async def run_test(
     """``POST …/actions/{id}/test`` with ``inputs`` (send :func:`prepare`'s result). An answer
     of the API, or a link failure, is a :class:`TestRun` (failed with its error); see the module
     docstring for the errors that propagate instead (read-only refusal, authentication)."""
-    path = f"{ACTIONS}/{quote(contract.action_id, safe='')}/test"
-    client = api.client
-    wait = max(client.options.request_timeout, contract.timeout_seconds + ANSWER_MARGIN_S)
+    wait = max(api.client.options.request_timeout, contract.timeout_seconds + ANSWER_MARGIN_S)
     sent = [clock()]
 
     def on_sent() -> None:
         sent[0] = clock()  # the last send counts (a 429 is retried after its Retry-After)
 
     try:
-        resp = await client.request("POST", path, json=inputs, request_timeout=wait, on_sent=on_sent)
-        data = decode_json(resp, "POST", path) if resp.content else {}
-        result = parse_model(data, TestExecutionResult, "POST", path)
+        result = await api.test_action(contract.action_id, inputs, request_timeout=wait, on_sent=on_sent)
     except AuthenticationError:
         raise
     except ApiError as exc:
