@@ -88,32 +88,11 @@ def cells(row: ActionRow, used: int | str | None) -> list[Cell]:
 
 
 def record(row: ActionRow, used: int | str | None) -> dict[str, object]:
-    """The row for `e`/`E`: typed values with the keys ``gctui actions list --json`` uses, plus
-    ``usedBy`` (how many flows use the action; None when it was not looked up)."""
-    return {
-        "id": row.id,
-        "name": row.name,
-        "category": row.category,
-        "integrationId": row.integration_id,
-        "secure": row.secure,
-        "version": row.version,
-        "method": row.method,
-        "host": row.host,
-        "timeoutSeconds": row.configured_timeout,
-        "effectiveTimeoutSeconds": row.effective_timeout,
-        "timeoutIsDefault": row.timeout_is_default,
-        "executions": row.executions,
-        "p95Ms": row.p95_ms,
-        "p99Ms": row.p99_ms,
-        "errors": row.errors,
-        "timeouts": row.timeouts,
-        "headroomMs": row.headroom_ms,
-        "risk": row.risk,
-        "riskReason": row.risk_reason,
-        "suggestedTimeoutSeconds": row.suggested_timeout,
-        "suggestionReason": row.suggestion_reason,
-        "usedBy": used if isinstance(used, int) else None,
-    }
+    """The row for `e`/`E`: the record ``gctui actions list --json`` gives, plus ``usedBy``
+    (how many flows use the action; None when it was not looked up)."""
+    from gctui.services.actions.rows import row_record
+
+    return {**row_record(row), "usedBy": used if isinstance(used, int) else None}
 
 
 def retimed(
