@@ -17,6 +17,8 @@ _COMMAND_MODULES = (
     "gctui.cli.config_cmd",
     "gctui.cli.flows_cmd",
     "gctui.cli.health_cmd",
+    "gctui.cli.routing_cmd",
+    "gctui.cli.scale_cmd",
     "gctui.cli.sim_cmd",
 )
 

@@ -30,6 +30,8 @@ from gctui.config.models import (
     Settings,
     check_base_url,
 )
+from gctui.config.routing import RoutingConfig
+from gctui.config.scaling import ScalingConfig
 from gctui.genesys.options import ClientOptions
 from gctui.genesys.regions import Region, UnknownRegionError, is_genesys_host, resolve_region
 from gctui.genesys.secrets import Secret
@@ -99,6 +101,8 @@ class ResolvedProfile:
     production: bool = False
     health: HealthConfig = field(default_factory=HealthConfig)
     actions: ActionsConfig = field(default_factory=ActionsConfig)
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
+    scaling: ScalingConfig = field(default_factory=ScalingConfig)
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source_path: Path | None = None
 
@@ -368,6 +372,8 @@ def resolve_profile(
         production=profile.production,
         health=settings.health,
         actions=settings.actions,
+        routing=settings.routing,
+        scaling=settings.scaling,
         keys=MappingProxyType(dict(settings.keys)),
         source_path=settings.source_path,
     )

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
 
+from gctui.config.routing import RoutingConfig
+from gctui.config.scaling import ScalingConfig
 from gctui.genesys.regions import BadUrlError, UnknownRegionError, check_url, redact_url, resolve_region
 from gctui.genesys.regions import check_base_url as _check_base_url
 from gctui.genesys.transport import is_read_request
@@ -209,6 +211,8 @@ class Settings(BaseModel):
     health: HealthConfig = Field(default_factory=HealthConfig)
     keys: dict[str, str] = Field(default_factory=dict)
     actions: ActionsConfig = Field(default_factory=ActionsConfig)
+    routing: RoutingConfig = Field(default_factory=RoutingConfig)
+    scaling: ScalingConfig = Field(default_factory=ScalingConfig)
 
     _source_path: Path | None = PrivateAttr(default=None)
 
