@@ -93,6 +93,7 @@ async def test_t_confirms_starting_on_cancel_then_applies_exactly_once(
         tab = await open_tab(pilot, app)
         key = tab.data_view().current_key()
         assert key is not None
+        tab.data_view().flash_seconds = 600  # the highlight outlasts a slow machine (its fade: test_table)
         before = sim_timeout(sim, key)
         value = other_value(before)
         await pilot.press("t")
