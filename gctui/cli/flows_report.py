@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gctui.cli.actions_common import emit_json, render_table, say
@@ -241,11 +242,19 @@ def problem_doc(graph: FlowGraph, p: Problem) -> dict[str, Any]:
 
 
 async def _problems(ctx: Context) -> int:
+    from gctui.services.actions.risk import at_risk_actions
     from gctui.services.flows import Severity, fetch_problems
     from gctui.services.flows.problems import SEVERITY
 
     graph = ctx.graph
-    report = await fetch_problems(ctx.session.api, ctx.session.pool, graph, partial=not ctx.result.complete)
+    session, settings = ctx.session, ctx.profile.actions
+
+    def risk_of(ids: list[str]) -> Awaitable[Mapping[str, str]]:
+        return at_risk_actions(session.api, session.pool, settings, ids)
+
+    report = await fetch_problems(
+        session.api, session.pool, graph, risk_of=risk_of, partial=not ctx.result.complete
+    )
     # org-wide problems first: when the index is stale, every other line may be too
     problems = sorted(report.problems, key=lambda p: p.subject is not None)
     by_severity = {s: sum(p.severity is s for p in problems) for s in sorted(Severity, reverse=True)}

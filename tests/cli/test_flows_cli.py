@@ -451,8 +451,21 @@ def test_problems_lists_the_planted_kinds(org: Org, capsys: pytest.CaptureFixtur
     severity = {c["kind"]: c["severity"] for c in doc["counts"]}
     assert severity == {
         "deleted-dependency": "error", "missing-dependency": "error", "needs-republish": "warning",
-        "not-published": "info", "unpublished-changes": "info",
+        "not-published": "info", "unpublished-changes": "info", "at-risk-action": "warning",
     }  # fmt: skip
+    # At risk: a published flow reaching (through the flows it calls) an action that
+    # `gctui actions list` calls at risk, with the same reason.
+    capsys.readouterr()
+    assert main(["--config", str(org.config), "actions", "list", "--json", "--filter", "risk"]) in (0, 1)
+    risky = {a["id"]: a["riskReason"] for a in json.loads(capsys.readouterr().out)["actions"]}
+    g = org.digraph()
+    g.add_edges_from((src, dst) for src, targets in edges.items() for dst in targets)
+    reaching = {f for f in edges if any(a in nx.descendants(g, f) for a in risky)}
+    assert risky and reaching and _problem_subjects(doc, "at-risk-action") == reaching
+    for p in doc["problems"]:
+        if p["kind"] == "at-risk-action":
+            action = p["related"][0]["id"]
+            assert action in risky and p["detail"].endswith(risky[action])
     for p in doc["problems"]:
         if p["kind"] == "deleted-dependency":
             assert p["related"] and all(r["id"] in state.deleted_objects for r in p["related"])

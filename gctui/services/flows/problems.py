@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gctui.genesys.errors import GenesysError
 from gctui.genesys.models.architect import DependencyObject, DependencyStatus
 from gctui.genesys.pool import Job, WorkerPool
-from gctui.services.flows.graph import FlowGraph, NodeKey, NodeState, is_flow_type
+from gctui.services.flows.graph import ACTION_OBJECT_TYPES, FlowGraph, NodeKey, NodeState, is_flow_type
 from gctui.services.flows.reach import flows_using_actions
 from gctui.text import clean
 
@@ -265,16 +265,27 @@ class ProblemsApi(Protocol):
     async def dependency_build_status(self) -> DependencyStatus: ...
 
 
+RiskFn = Callable[[list[str]], Awaitable[Mapping[str, str]]]
+
+
+def consumed_action_ids(graph: FlowGraph) -> list[str]:
+    """The ids of the data actions (secure or not) something in the graph consumes."""
+    return sorted({key[1] for key in graph.nodes if key[0] in ACTION_OBJECT_TYPES and graph.consumers(key)})
+
+
 async def fetch_problems(
     api: ProblemsApi,
     pool: WorkerPool,
     graph: FlowGraph,
     *,
     action_risk: Mapping[str, str] | None = None,
+    risk_of: RiskFn | None = None,
     partial: bool = False,
 ) -> ProblemReport:
     """Every problem: the graph's own, plus three reads of dependency tracking (pool jobs, run
-    together). ``partial``: the crawl is not complete (said in the report)."""
+    together). ``risk_of(action ids)`` (e.g. :func:`gctui.services.actions.risk.at_risk_actions`)
+    judges the consumed data actions' timeouts at the same time; ``action_risk`` gives that
+    answer directly. ``partial``: the crawl is not complete (said in the report)."""
 
     def collect(it: Callable[[], AsyncIterator[DependencyObject]]) -> Callable[[Job[Any]], Any]:
         async def fn(job: Job[list[DependencyObject]]) -> list[DependencyObject]:
@@ -300,14 +311,26 @@ async def fetch_problems(
             ),
         ),
     ]
+    waits: list[Awaitable[Any]] = [j.wait() for _, j in jobs]
+    ids = consumed_action_ids(graph) if risk_of is not None and action_risk is None else []
+    if risk_of is not None and ids:
+        waits.append(risk_of(ids))  # its own pool jobs
     results: list[Any] = []
     errors: list[str] = []
     try:
-        outcomes = await asyncio.gather(*(j.wait() for _, j in jobs), return_exceptions=True)
+        outcomes = await asyncio.gather(*waits, return_exceptions=True)
     except asyncio.CancelledError:
         for _, j in jobs:
             j.cancel()
         raise
+    if len(outcomes) > len(jobs):
+        risk_outcome = outcomes.pop()
+        if isinstance(risk_outcome, GenesysError):
+            errors.append(f"the timeouts of {len(ids)} consumed data actions: {clean(risk_outcome)}")
+        elif isinstance(risk_outcome, BaseException):
+            raise risk_outcome
+        else:
+            action_risk = risk_outcome
     for (what, _), outcome in zip(jobs, outcomes, strict=True):
         if isinstance(outcome, GenesysError):
             errors.append(f"{what}: {clean(outcome)}")
