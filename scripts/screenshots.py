@@ -115,6 +115,25 @@ async def main() -> int:
             await pilot.press("n")
             await _until(pilot, lambda: not isinstance(actions.screen, ConfirmScreen), "cancelled")
             secrets += await _tokens(actions)
+        flows = GctuiApp(DemoSource(seed=7), history_path=Path(tmp) / "h4.sqlite3", export_dir=Path(tmp))
+        async with flows.run_test(size=(110, 30)) as pilot:
+            from gctui.tui.tabs.flows import FlowsTab
+
+            await _settle(pilot, flows)
+            await pilot.press("3")
+            ftab = flows.query_one(FlowsTab)
+            await _until(
+                pilot,
+                lambda: ftab.result is not None and ftab.problems is not None and not ftab._analysing,
+                "flows read",
+            )
+            await pilot.press("c", "tab", "down", "enter")  # the first cycle, opened in the tree
+            await pilot.pause(0.5)
+            flows.save_screenshot("flows-cycles.svg", str(OUT))
+            await pilot.press("i")  # what breaks if the cursor flow changes
+            await pilot.pause(0.5)
+            flows.save_screenshot("flows-impact.svg", str(OUT))
+            secrets += await _tokens(flows)
     leaks = [p.name for p in sorted(OUT.glob("*.svg")) if any(s in p.read_text() for s in secrets)]
     for name in sorted(OUT.glob("*.svg")):
         print(name)

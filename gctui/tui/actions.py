@@ -37,6 +37,7 @@ class ActionSpec:
     write: bool = False  # changes the org: neither bound nor listed in read-only mode
     priority: bool = False
     group: str | None = None  # footer: consecutive actions of one group share one label
+    replaces: str | None = None  # a tab's action: the id of the app action it stands for in that tab
 
     @property
     def name(self) -> str:
@@ -137,8 +138,15 @@ class Registry:
         self._by_id = {e.spec.id: e for e in self.entries}
 
     def live(self, tab: type[FeatureTab] | None) -> list[Entry]:
-        """The actions bound while ``tab`` is shown: the app's, then the tab's."""
-        return [e for e in self.entries if e.tab is None or e.tab is tab]
+        """The actions bound while ``tab`` is shown: the app's (but those the tab replaces with
+        its own, e.g. `e` exporting DOT rather than CSV), then the tab's."""
+        replaced = {a.replaces for a in tab.ACTIONS if a.replaces} if tab is not None else set()
+        return [e for e in self.entries if (e.tab is None and e.spec.id not in replaced) or e.tab is tab]
+
+    def replaced_names(self, tab: type[FeatureTab]) -> frozenset[str]:
+        """The action names of the app actions ``tab`` replaces with its own."""
+        ids = {a.replaces for a in tab.ACTIONS if a.replaces}
+        return frozenset(s.name for s in self.app_specs if s.id in ids)
 
     def find_command(self, word: str, tab: type[FeatureTab] | None) -> Entry | None:
         """Resolve a ':' word: a command name or an action id, among the live actions. The tab's

@@ -21,7 +21,7 @@ from gctui.tui import commands, tabs
 from gctui.tui.actions import ActionSpec, Entry, Registry, bindings
 from gctui.tui.context import Paths, TabContext
 from gctui.tui.status import live_state
-from gctui.tui.tabs.base import FeatureTab, WorkerFailed
+from gctui.tui.tabs.base import FeatureTab, Filterable, WorkerFailed
 from gctui.tui.widgets.dataview import DataView
 from gctui.tui.widgets.header import HeaderState, StatusHeader
 from gctui.tui.widgets.prompt import PromptBar
@@ -204,7 +204,7 @@ class GctuiApp(App[int]):
         saved = f"; details in {path}" if path else ""
         self.notify(f"{worker.name}: {what}{saved}", title=f"{where}: failed", severity="error", timeout=10)
         if tab is not None:
-            retry = self.REGISTRY.find_command("retry", None)
+            retry = self.REGISTRY.find_command("retry", type(tab))
             key = f"press {self.key_display(retry.spec)} or " if retry else ""
             tab.worker_failed(what, f"{key}:retry to retry")
 
@@ -231,6 +231,9 @@ class GctuiApp(App[int]):
         """App-level write actions are neither bound nor shown in read-only mode."""
         if self.read_only and any(s.write and s.name == action for s in self.REGISTRY.app_specs):
             return False
+        tab = self.active_tab()
+        if tab is not None and action in self.REGISTRY.replaced_names(type(tab)):
+            return False  # the tab has its own (its binding wins; this one is not shown)
         return True
 
     def live_entries(self) -> list[Entry]:
@@ -267,6 +270,11 @@ class GctuiApp(App[int]):
         tab = self.active_tab()
         return tab.data_view() if tab is not None else None
 
+    def current_filter(self) -> Filterable | None:
+        """What `/` filters in the shown tab: its table, or what the tab offers instead."""
+        tab = self.active_tab()
+        return tab.filter_target() if tab is not None else None
+
     def action_show_tab(self, tab_id: str) -> None:
         self.query_one(TabbedContent).active = tab_id
         self._focus_tab()
@@ -274,7 +282,7 @@ class GctuiApp(App[int]):
     def _focus_tab(self) -> None:
         """Focus the tab's table, else the tab: its keys are live only inside the focus chain."""
         tab = self.active_tab()
-        target = tab.data_view() or tab if tab is not None else None
+        target = tab.focus_target() or tab if tab is not None else None
         if target is not None:
             target.focus()
 
@@ -288,7 +296,7 @@ class GctuiApp(App[int]):
         self.push_screen(HelpScreen(tab.title if tab else "gctui", rows))
 
     def action_filter(self) -> None:
-        view = self.current_view()
+        view = self.current_filter()
         if view is not None:
             shown = ("!" if view.filter.inverted else "") + view.filter.text
             self.query_one(PromptBar).open("filter", shown if view.filter.text else "")
@@ -297,12 +305,12 @@ class GctuiApp(App[int]):
         self._apply_filter(text)
 
     def action_clear_filter(self) -> None:
-        view = self.current_view()
+        view = self.current_filter()
         if view is not None and view.filter.active:
             self._apply_filter("")
 
     def _apply_filter(self, text: str) -> None:
-        view, tab = self.current_view(), self.active_tab()
+        view, tab = self.current_filter(), self.active_tab()
         if view is not None and tab is not None:
             view.apply_filter(text)
             tab.filter_changed(view)
@@ -315,7 +323,7 @@ class GctuiApp(App[int]):
             self._apply_filter(message.value)
 
     async def on_prompt_bar_finished(self, message: PromptBar.Finished) -> None:
-        view = self.current_view()
+        view = self.current_filter()
         if view is not None:
             view.focus()  # first: a command then runs with the table focused, as a key would
         if message.mode == "filter":

@@ -93,3 +93,12 @@ def default_export_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("gctui") / "exports"
+
+
+def export_text(text: str, *, ext: str, directory: Path, stem: str) -> Path:
+    """Write a text export (DOT, Mermaid) to a new private file; the text is already escaped
+    for its format by whoever made it."""
+    path, fh = _open_new(directory, stem, ext)
+    with fh:
+        fh.write(text)
+    return path

@@ -184,6 +184,24 @@ async def actions_settled(pilot: Pilot[Any]) -> None:
     await pilot.pause(TICK)
 
 
+async def flows_settled(pilot: Pilot[Any]) -> None:
+    """The Health tab settled, then `3`: every flow read, cycles and problems known; then `c`,
+    the pane, and Enter on the first cycle: the tree opens at it, its nodes marked."""
+    from gctui.tui.tabs.flows import FlowsTab
+
+    await settled(pilot)
+    await pilot.press("3")
+    tab = pilot.app.query_one(FlowsTab)
+    await wait_for(
+        pilot,
+        lambda: tab.result is not None and tab.analysis is not None and not tab._analysing and tab.problems is not None,
+        timeout=20,
+    )
+    await pilot.press("c", "tab", "down", "enter")
+    await wait_for(pilot, lambda: tab.tree().has_focus)
+    await pilot.pause(TICK)
+
+
 class Steady:
     """run_before for snap_compare: ``steps``, then two screenshots a tick apart."""
 
@@ -238,6 +256,11 @@ def test_actions_tab(snap_compare: Compare, frozen_actions: None, tmp_path: Path
     """Tab 2 at 80x24: the status line, the first eight columns (the rest scroll sideways), the
     used-by counts of the rows on screen, the footer with the tab's keys."""
     snap(snap_compare, health_app(tmp_path), (80, 24), actions_settled)
+
+
+def test_flows_tab(snap_compare: Compare, frozen: None, tmp_path: Path) -> None:
+    """Tab 3 at 80x24: flows by type, the first cycle opened in the tree (⟳ marks), the cycles pane."""
+    snap(snap_compare, health_app(tmp_path), (80, 24), flows_settled)
 
 
 def test_confirm_dialog(snap_compare: Compare) -> None:

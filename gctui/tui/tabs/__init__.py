@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from gctui.tui.tabs.actions import DataActionsTab
 from gctui.tui.tabs.base import FeatureTab
+from gctui.tui.tabs.flows import FlowsTab
 from gctui.tui.tabs.health import HealthTab
 
-TABS: tuple[type[FeatureTab], ...] = (HealthTab, DataActionsTab)
+TABS: tuple[type[FeatureTab], ...] = (HealthTab, DataActionsTab, FlowsTab)
 
 __all__ = ["TABS", "FeatureTab"]

@@ -4,7 +4,7 @@ its scope is the class itself, so no id string can bind a key to the wrong tab."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.containers import Vertical
 from textual.message import Message
@@ -15,8 +15,22 @@ from gctui.text import clean
 from gctui.tui.actions import ActionSpec, TabSpec, bindings
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from gctui.tui.context import TabContext
+    from gctui.tui.filtering import RowFilter
     from gctui.tui.widgets.dataview import DataView
+
+
+class Filterable(Protocol):
+    """What `/` filters: a table (:class:`DataView`), or a tab's tree."""
+
+    @property
+    def filter(self) -> RowFilter: ...
+
+    def apply_filter(self, text: str) -> None: ...
+
+    def focus(self, scroll_visible: bool = True) -> Any: ...
 
 
 class WorkerFailed(Message):
@@ -93,11 +107,19 @@ class FeatureTab(Vertical):
         """The table `/` filters and `e` exports."""
         return None
 
+    def filter_target(self) -> Filterable | None:
+        """What `/` filters (default: the table)."""
+        return self.data_view()
+
+    def focus_target(self) -> Widget | None:
+        """What gets the focus when the tab is shown (default: the table)."""
+        return self.data_view()
+
     def export_records(self, keys: list[str]) -> list[dict[str, object]] | None:
         """Typed records for the rows ``keys`` (as filtered); None exports the cells as shown."""
         return None
 
-    def filter_changed(self, view: DataView) -> None:
+    def filter_changed(self, view: Filterable) -> None:
         """The filter of ``view`` changed; update any 'N of M shown' text."""
 
     def modal_open(self) -> bool:
