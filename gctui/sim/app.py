@@ -10,10 +10,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from gctui.sim import (
+    analytics_jobs,
     routes_actions,
     routes_control,
     routes_flows,
     routes_org,
+    routes_routing,
     routes_telephony,
 )
 from gctui.sim.analytics_actions import action_aggregates
@@ -76,6 +78,8 @@ def build_app(runtime: SimRuntime) -> ASGIApp:
         *routes_actions.ROUTES,
         *routes_flows.ROUTES,
         Route(f"{AN}/conversations/aggregates/query", conversation_aggregates, methods=["POST"]),
+        *analytics_jobs.ROUTES,
+        *routes_routing.ROUTES,
         Route(f"{AN}/queues/observations/query", queue_observations, methods=["POST"]),
         Route(f"{AN}/actions/aggregates/query", action_aggregates, methods=["POST"]),
         Route("/sim/webhooks/{name}", receive_webhook, methods=["POST"]),

@@ -33,6 +33,11 @@ DEPENDENCY_BUILD_STATUSES = (
 DEPENDENCY_BUILD_POST_STATUSES = (202, 204)
 MAX_BUILD_SECONDS = 3600.0
 
+# Async aggregate jobs: the bounds of their knobs and the statuses of "results before FULFILLED".
+MAX_JOB_SECONDS = 86_400.0
+MAX_JOB_PAGE_SIZE = 100_000
+JOB_NOT_READY_STATUSES = (400, 404)
+
 # Permissions a restricted client's token lacks (its 403s say which ones were needed).
 RESTRICTED_MISSING = (
     "integrations:action:edit",
@@ -81,6 +86,29 @@ class SimConfig:
     actions: int = 120
     flows: int = 80
     queues: int = 30
+    # --- conversation aggregates and their async jobs (routing analytics) ---
+    # the longest interval the sync query answers, in days (unverified: "keep <= 1 month per
+    # call"); async jobs answer up to analytics_job_max_days, and up to analytics_job_max_cells
+    # groups x buckets (the sync query: max_analytics_cells)
+    analytics_sync_max_days: float = 31.0
+    analytics_job_max_days: float = 366.0
+    analytics_job_max_cells: int = 2_000_000
+    analytics_max_views: int = 10  # views per query (verified)
+    analytics_granularity_must_divide: bool = False  # unverified rule: 400 unless buckets tile the interval
+    # a job is QUEUED for the first third of analytics_job_seconds (simulator clock), PENDING for
+    # the rest, then FULFILLED (or FAILED: analytics_job_failure_rate of the jobs, drawn from the
+    # seed, with analytics_job_error_message); its results expire analytics_job_expiration_seconds
+    # after completion (EXPIRED). Results come analytics_job_page_size groups per page unless the
+    # body says pageSize. Results before FULFILLED: analytics_job_not_ready_status (400 or 404,
+    # unverified). A DELETE cancels (CANCELLED); with analytics_job_cancel_forgets later GETs 404.
+    # Run time: /sim/control/analytics/jobs/settings and .../advance
+    analytics_job_seconds: float = 0.3
+    analytics_job_page_size: int = 100
+    analytics_job_failure_rate: float = 0.0
+    analytics_job_error_message: str = "The analytics query failed to complete; submit it again"
+    analytics_job_expiration_seconds: float = 86_400.0
+    analytics_job_not_ready_status: int = 400
+    analytics_job_cancel_forgets: bool = False
     edges: int = 4
     rate_limit: int = 300
     rate_window: float = 60.0
@@ -163,6 +191,7 @@ class SimConfig:
 
         self._check_action_knobs()
         self._check_flow_knobs()
+        self._check_analytics_knobs()
 
     def _check_flow_knobs(self) -> None:
         if self.dependency_build_status not in DEPENDENCY_BUILD_STATUSES:
@@ -179,6 +208,34 @@ class SimConfig:
         p = self.dependency_build_post_status
         if p not in DEPENDENCY_BUILD_POST_STATUSES or isinstance(p, bool):
             raise SimConfigError("dependency_build_post_status", p, "must be 202 or 204")
+
+    def _check_analytics_knobs(self) -> None:
+        for name, lo, hi in (
+            ("analytics_sync_max_days", 0.001, 3660.0),
+            ("analytics_job_max_days", 0.001, 3660.0),
+            ("analytics_job_seconds", 0.0, MAX_JOB_SECONDS),
+            ("analytics_job_failure_rate", 0.0, 1.0),
+            ("analytics_job_expiration_seconds", 0.0, 10 * 365 * 86400.0),
+        ):
+            v = getattr(self, name)
+            if not _is_number(v) or not lo <= v <= hi:  # a NaN fails the comparison too
+                raise SimConfigError(name, v, f"is out of range (a number from {lo:g} to {hi:g})")
+        for name, lo, hi in (
+            ("analytics_job_max_cells", 1, 100_000_000),
+            ("analytics_max_views", 0, 1000),
+            ("analytics_job_page_size", 1, MAX_JOB_PAGE_SIZE),
+        ):
+            self._int_in(name, lo, hi, f"is out of range ({lo}-{hi})")
+        if self.analytics_job_not_ready_status not in JOB_NOT_READY_STATUSES or isinstance(
+            self.analytics_job_not_ready_status, bool
+        ):
+            raise SimConfigError(
+                "analytics_job_not_ready_status", self.analytics_job_not_ready_status, "must be 400 or 404"
+            )
+        if not isinstance(self.analytics_job_error_message, str) or not self.analytics_job_error_message:
+            raise SimConfigError(
+                "analytics_job_error_message", self.analytics_job_error_message, "must be a non-empty string"
+            )
 
     def _check_action_knobs(self) -> None:
         if self.version_mismatch_status not in (409, 400):

@@ -2,16 +2,25 @@
 
 Queues differ in volume, answer speed, abandon rate and service level: a few are overloaded
 (slow answer, high abandon, SL far below target), a few are idle.
+
+They also differ in how they route (``../shared/genesys-analytics.md`` §4.2/§4.4): standard
+(``skillEvaluationMethod`` NONE/BEST/ALL), bullseye (``bullseye.rings``), preferred agent
+(``routingRules``), conditional group (``conditionalGroupRouting.rules``), last agent
+(``lastAgentRoutingMode``), predictive (a ``Predictor`` of ``/api/v2/routing/predictors``
+covers the queue) and direct (``directRouting``); see :mod:`gctui.sim.gen_routing_config`.
+Each queue's traffic is split into :class:`RoutingSlice` s by ``requestedRouting`` and
+``usedRouting`` (the analytics dimensions), consistent with that configuration.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gctui.sim.det import new_uuid
 from gctui.sim.gen_flows import DIVISION
+from gctui.sim.gen_routing_config import STANDARD_SLICE, RoutingSlice, configure_routing
 
 TEAMS = (
     "Sales",
@@ -47,6 +56,11 @@ class QueueProfile:
     sl_ms: int
     media: tuple[str, ...]
     agents: int
+    # how the queue routes (a label of this simulator, derived from the queue's configuration)
+    # and its traffic split by requestedRouting/usedRouting; set by gen_routing_config
+    method: str = "standard"
+    slices: tuple[RoutingSlice, ...] = field(default_factory=lambda: (STANDARD_SLICE,))
+    predictor: dict[str, Any] | None = None
 
 
 def _profile(rng: random.Random) -> QueueProfile:
@@ -134,4 +148,6 @@ def generate_queues(count: int, rng: random.Random) -> tuple[list[dict[str, Any]
         seen[q["name"]] = n + 1
         if n:
             q["name"] = f"{q['name']} {n + 1}"
+    # drawn after every queue, from a generator of its own: the queues above stay as they were
+    configure_routing(queues, profiles, random.Random(rng.getrandbits(64)))
     return queues, profiles

@@ -22,6 +22,8 @@ Routes (loopback only, no auth; JSON bodies):
   timeoutSecondsAfter}]}`` (404 for an unknown action)
 - ``/sim/control/flows/...``: the dependency-tracking build knob, request counters and republishing
   flows (:mod:`gctui.sim.routes_flows_control`)
+- ``/sim/control/analytics/jobs/...``: the async aggregate jobs' knobs, clock and list
+  (:mod:`gctui.sim.analytics_jobs`)
 
 A bad body (not JSON, not an object, an unknown, missing, mistyped or out-of-range field) is a 400
 ``bad.request`` ErrorBody naming the field and what it allows.
@@ -35,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gctui.sim import routes_flows_control
+from gctui.sim import analytics_jobs, routes_flows_control
 from gctui.sim.action_state import (
     CONFIG_PATCH_MODES,
     MAX_STALE_READS,
@@ -185,4 +187,5 @@ ROUTES = [
     Route(f"{C}/actions/history", actions_history, methods=["GET", "DELETE"]),
     Route(f"{C}/actions/{{action_id}}/history", action_history, methods=["GET"]),
     *routes_flows_control.ROUTES,
+    *analytics_jobs.CONTROL_ROUTES,
 ]
