@@ -230,6 +230,14 @@ class FlowCache:
                 flows, fetched, self._meta_float("listed_at"), self._meta_float("completed_at")
             )
 
+    def listing_graph(self) -> FlowGraph:
+        """The flows of the last listing without their edges (~60 ms at 10,000 flows, against
+        ~0.25 s for :meth:`load_graph`): enough to draw the flows by type at once."""
+        graph = FlowGraph()
+        for record in self.listing():
+            graph.add_flow(record)
+        return graph
+
     def load_graph(self) -> FlowGraph:
         """The graph as last cached: the listing, and the consumed resources of every flow whose
         cached version is still its published one. No request is made."""

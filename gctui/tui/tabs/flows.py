@@ -59,6 +59,14 @@ class GraphLoaded(Message):
         self.crawler, self.problem = crawler, problem
 
 
+class FlowsListed(Message):
+    """The cached listing, without edges: the first frame of a big org."""
+
+    def __init__(self, graph: FlowGraph) -> None:
+        super().__init__()
+        self.graph = graph
+
+
 class CrawlEnded(Message):
     def __init__(self, result: CrawlResult | None, problem: str | None = None) -> None:
         super().__init__()
@@ -125,6 +133,7 @@ class FlowsTab(FeatureTab):
         self._shown_status = ""
         self._crawl_started = 0.0
         self._refetch_after = False
+        self._preview: FlowGraph | None = None  # the cached listing while the graph loads
 
     def compose(self) -> ComposeResult:
         yield Static("waiting for the org…", id="flows-status", markup=False)
@@ -192,9 +201,18 @@ class FlowsTab(FeatureTab):
             self.post_message(GraphLoaded(None, f"cannot open the flows cache {path}: {exc}"))
             return
         self.cache = cache
+        listed = await asyncio.to_thread(cache.listing_graph)  # the flows by type, at once
+        if len(listed):
+            self.post_message(FlowsListed(listed))
         crawler = FlowsCrawler(context.session.api, context.session.pool, cache)
-        await asyncio.to_thread(crawler.load_cached)  # ~0.2 s at 10,000 flows: off the loop
+        await asyncio.to_thread(crawler.load_cached)  # ~0.25 s at 10,000 flows: off the loop
         self.post_message(GraphLoaded(crawler))
+
+    def on_flows_listed(self, message: FlowsListed) -> None:
+        if self.crawler is None:
+            self._preview = message.graph
+            self.tree().show_graph(message.graph)
+            self._render_status()
 
     def on_graph_loaded(self, message: GraphLoaded) -> None:
         if message.crawler is None:
@@ -203,6 +221,7 @@ class FlowsTab(FeatureTab):
             self._render_status()
             return
         self.crawler = message.crawler
+        self._preview = None
         self.tree().show_graph(message.crawler.graph)
         self._analyse()
         self._crawl(force=False)
@@ -426,6 +445,8 @@ class FlowsTab(FeatureTab):
     def _status_text(self) -> str:
         graph = self.graph
         if graph is None:
+            if self._preview is not None:
+                return f"{len(self._preview):,} flows (cached) · reading what they consume from the cache…"
             return self._crawl_problem or "opening the flows cache…"
         from gctui.services.flows import Phase
 
