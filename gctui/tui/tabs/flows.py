@@ -485,7 +485,13 @@ class FlowsTab(FeatureTab):
         elapsed = time.monotonic() - self._crawl_started
         if p.done < 10 or elapsed < 2:
             return ""
-        left = (p.to_fetch - p.done) * elapsed / p.done
+        todo = p.to_fetch - p.done
+        left = todo * elapsed / p.done  # at the pace so far…
+        if self.session is not None:  # …but past the budget left, at the rate limit's pace
+            budget = self.session.client.governor.status()
+            over = todo - max(0, budget.limit - budget.used - budget.in_flight)
+            if over > 0 and budget.limit > 0:
+                left = max(left, over * budget.window / budget.limit)
         return f" (~{left / 60:.0f} min left)" if left >= 90 else f" (~{left:.0f} s left)"
 
     # -- the pane -------------------------------------------------------------------------------------
