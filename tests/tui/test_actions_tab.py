@@ -4,6 +4,7 @@ mode, "used by" for the rows on screen, export, server text, and the test dialog
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -84,13 +85,8 @@ async def test_the_status_line_shows_the_progress_of_the_listing(tmp_path: Path)
             assert any(s.startswith("loading actions: ") and s.endswith("ready") for s in seen), seen
 
 
-async def test_rows_show_before_the_statistics_and_take_them_quietly(
-    sim: SimServer, tmp_path: Path, monkeypatch: Any
-) -> None:
-    """The listing is on screen while the (slow, big) statistics query still runs; when they
-    come the rows take them without every cell being marked as changed."""
-    import asyncio
-
+def hold_statistics(monkeypatch: Any) -> asyncio.Event:
+    """The action statistics query waits until the returned event is set."""
     from gctui.services.actions import loader
 
     release = asyncio.Event()
@@ -101,6 +97,15 @@ async def test_rows_show_before_the_statistics_and_take_them_quietly(
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(loader, "load_stats", held)
+    return release
+
+
+async def test_rows_show_before_the_statistics_and_take_them_quietly(
+    sim: SimServer, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The listing is on screen while the (slow, big) statistics query still runs; when they
+    come the rows take them without every cell being marked as changed."""
+    release = hold_statistics(monkeypatch)
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.context is not None)
@@ -123,10 +128,6 @@ async def test_a_reload_keeps_the_complete_rows_until_its_own_are_complete(
 ) -> None:
     """While a reload's statistics are still coming (or if it fails), the table and every
     change keep working on the rows that have them."""
-    import asyncio
-
-    from gctui.services.actions import loader
-
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.context is not None)
@@ -135,14 +136,7 @@ async def test_a_reload_keeps_the_complete_rows_until_its_own_are_complete(
         await wait_for(pilot, lambda: tab.loaded, timeout=20)
         with_stats = sum(1 for row in tab.rows.values() if row.executions)
         assert with_stats
-        release = asyncio.Event()
-        real = loader.load_stats
-
-        async def held(*args: Any, **kwargs: Any) -> Any:
-            await release.wait()
-            return await real(*args, **kwargs)
-
-        monkeypatch.setattr(loader, "load_stats", held)
+        release = hold_statistics(monkeypatch)
         await pilot.press("colon", *"reload", "enter")
         await wait_for(pilot, lambda: sim.runtime is not None and "loading" in tab.status_text(), timeout=10)
         await pilot.pause(0.3)  # the listing's pages come and go meanwhile
