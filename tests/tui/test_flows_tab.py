@@ -321,3 +321,52 @@ async def test_help_lists_the_tabs_keys_and_e_is_dot_here(sim: SimServer, tmp_pa
         await pilot.pause()
         text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "Export the shown view" in text and "Dependency cycles" in text
+
+
+async def test_flows_that_cannot_be_read_are_said_and_r_reads_them(sim: SimServer, tmp_path: Path) -> None:
+    """Dependency tracking answers 500 for every flow: the tree says why under each flow, the
+    status line counts them, and once the server is well again `r` reads exactly those."""
+    sim.control.script_fault(
+        "GET", "/api/v2/architect/dependencytracking/consumedresources", 500, count=10_000
+    )
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        tab = await open_flows(pilot, app)
+        published = published_edges(sim)
+        assert tab.result is not None and set(tab.result.failed) == set(published)
+        assert f"{len(published)} could not be read (r retries)" in str(
+            tab.query_one("#flows-status").render()
+        )
+        flow_id = next(iter(published))
+        key = tab.graph.flow_key(flow_id) if tab.graph else None
+        assert key is not None and tab.tree().jump_to(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        (note,) = tab.tree()._top[key].children
+        assert note.label.plain.startswith("could not be read: ")
+        sim.control.clear_faults()
+        tab.result = None
+        await pilot.press("r")
+        await wait_for(pilot, lambda: tab.result is not None, 20)
+        assert tab.result is not None and tab.result.complete and tab.result.fetched == len(published)
+        await wait_for(
+            pilot, lambda: sorted(children_ids(tab.tree(), key)) == sorted(set(published[flow_id]))
+        )
+
+
+async def test_hostile_flow_names_reach_the_screen_as_plain_text(sim: SimServer, tmp_path: Path) -> None:
+    """A flow name with escape codes and markup: cleaned before the tree, the pane and the export."""
+    state = org(sim)
+    victim = next(f for f in state.flows if "publishedVersion" in f)
+    with state.lock:
+        victim["name"] = "Evil \x1b[2J\x1b]0;pwned\x07[bold red]x[/] flow"
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        tab = await open_flows(pilot, app)
+        key = tab.graph.flow_key(victim["id"]) if tab.graph else None
+        assert key is not None and tab.tree().jump_to(key)
+        await pilot.pause(0.3)
+        label = tab.tree()._top[key].label.plain
+        assert "\x1b" not in label and "\x07" not in label and "[bold red]x[/]" in label
+        screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "\x1b" not in screen and "Evil" in screen
