@@ -370,3 +370,28 @@ async def test_hostile_flow_names_reach_the_screen_as_plain_text(sim: SimServer,
         assert "\x1b" not in label and "\x07" not in label and "[bold red]x[/]" in label
         screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "\x1b" not in screen and "Evil" in screen
+
+
+async def test_R_refetches_every_flow(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        tab = await open_flows(pilot, app)
+        published = published_edges(sim)
+        await control(sim, "DELETE", "/flows/requests")
+        tab.result = None
+        await pilot.press("R")
+        await wait_for(pilot, lambda: tab.result is not None, 20)
+        assert tab.result is not None and tab.result.fetched == len(published) and tab.result.reused == 0
+        counters = await control(sim, "GET", "/flows/requests")
+        assert set(counters["flows"]) == set(published)
+
+
+async def test_read_only_reads_everything_the_tab_shows(sim: SimServer, tmp_path: Path) -> None:
+    """The tab only reads (the at-risk actions' statistics are a POST query, which read-only
+    mode allows): the same cycles and problems as a read-write session."""
+    app = make_app(sim, tmp_path, read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        tab = await open_flows(pilot, app)
+        assert tab.problems is not None and not tab.problems.errors
+        assert {str(p.kind) for p in tab.problems.problems} >= {"at-risk-action", "deleted-dependency"}
+        assert tab.analysis is not None and {k[1] for k in tab.analysis.cycles.nodes()} == cyclic_ids(sim)
