@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -129,7 +130,7 @@ class FlowsTab(FeatureTab):
         self._bumped: list[str] = []
         self._lines: list[Line] = []
         self._pane_key: tuple[object, ...] | None = None
-        self._pane_timer: object | None = None
+        self._pane_timer: Timer | None = None
         self._shown_status = ""
         self._crawl_started = 0.0
         self._refetch_after = False
@@ -505,13 +506,8 @@ class FlowsTab(FeatureTab):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
         if self.mode in ("impact", "dependencies", "order"):
             if self._pane_timer is not None:
-                self._pane_timer.stop()  # type: ignore[attr-defined]
+                self._pane_timer.stop()
             self._pane_timer = self.set_timer(PANE_DELAY, self._refresh_pane)
-
-    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
-        tree = self.tree()
-        if event.node.tree is tree:
-            tree._fill(event.node)
 
     def _refresh_pane(self, *, force: bool = False) -> None:
         self._pane_timer = None

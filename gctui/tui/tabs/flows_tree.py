@@ -205,6 +205,11 @@ class FlowTree(Tree[Item]):
                 out.append(n.id)
         return out
 
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
+        """What is opened is filled then, never before."""
+        if event.node.tree is self:
+            self._fill(event.node)
+
     # -- building ---------------------------------------------------------------------------------
 
     def _regroup(self) -> None:
@@ -393,9 +398,8 @@ class FlowTree(Tree[Item]):
     def _relabel(self, key: NodeKey) -> None:
         for tree_node in self._by_key.get(key, []):
             if tree_node.tree is self:
-                child = tree_node.parent is not None and tree_node.parent.data is not None
-                child = child and tree_node.parent is not None and tree_node.parent.data.kind == "node"  # type: ignore[union-attr]
-                tree_node.set_label(self._label(key, child=child))
+                parent = tree_node.parent.data if tree_node.parent is not None else None
+                tree_node.set_label(self._label(key, child=parent is not None and parent.kind == "node"))
         node = self.graph.nodes.get(key) if self.graph is not None else None
         if node is not None and node.flow is not None and node.flow.type in self._group_nodes:
             self._group_nodes[node.flow.type].set_label(self._group_label(node.flow.type))
