@@ -65,7 +65,10 @@ APP_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("app.quit", "q", "quit", "Quit", command=Command("quit")),
     ActionSpec("app.quit_ctrl_c", "ctrl+c", "quit", "Quit", "Quit (Ctrl+C)", show=False, priority=True),
     ActionSpec("app.help", "question_mark", "help", "Keys", "Keys of this screen", command=Command("help")),
-    ActionSpec("app.command", "colon", "command_line", "Command", show=False),
+    # `/` and `:` are priority keys: the app runs them before it forwards the keys after them,
+    # so "/flo" arriving in one read (a slow link) fills the prompt. They stand down in inputs and
+    # dialogs (`GctuiApp.check_action`), where they are text.
+    ActionSpec("app.command", "colon", "command_line", "Command", show=False, priority=True),
     ActionSpec("app.palette", "ctrl+p", "command_palette", "Palette", show=False),
     ActionSpec(
         "app.filter",
@@ -74,6 +77,7 @@ APP_ACTIONS: tuple[ActionSpec, ...] = (
         "Filter",
         "Filter rows (regex, ! inverts)",
         command=Command("filter", "TEXT", "command_filter"),
+        priority=True,
     ),
     ActionSpec("app.filter_clear", "escape", "clear_filter", "Clear filter", show=False),
     ActionSpec(

@@ -231,10 +231,19 @@ class GctuiApp(App[int]):
         """App-level write actions are neither bound nor shown in read-only mode."""
         if self.read_only and any(s.write and s.name == action for s in self.REGISTRY.app_specs):
             return False
+        if action in _PROMPT_ACTIONS and not self._prompt_keys_live():
+            return False
         tab = self.active_tab()
         if tab is not None and action in self.REGISTRY.replaced_names(type(tab)):
             return False  # the tab has its own (its binding wins; this one is not shown)
         return True
+
+    def _prompt_keys_live(self) -> bool:
+        """`/` and `:` (priority keys) open the prompt only from the main screen, never while
+        text is being typed into an input or on a dialog."""
+        from textual.widgets import Input, TextArea
+
+        return len(self.screen_stack) <= 1 and not isinstance(self.focused, Input | TextArea)
 
     def live_entries(self) -> list[Entry]:
         """The actions `?` and the palette list: bound now, write actions gone when read-only."""
@@ -393,6 +402,9 @@ class GctuiApp(App[int]):
         if self.session is not None:
             await self.session.close()
         await asyncio.to_thread(self.source.close)
+
+
+_PROMPT_ACTIONS = frozenset({"filter", "command_line"})
 
 
 def _region_label(profile: ResolvedProfile) -> str:

@@ -148,3 +148,21 @@ async def test_quit_stops_the_header_timer_with_its_widgets(sim: SimServer, tmp_
 
 def test_app_subclass_keeps_the_stylesheet() -> None:
     assert Path(str(GctuiApp.CSS_PATH)).is_file()
+
+
+async def test_keys_arriving_in_one_burst_after_slash_reach_the_filter(sim: SimServer, tmp_path: Path) -> None:
+    """On a slow link "/flo" comes as one read: the letters after "/" go to the prompt, not to
+    the table behind it."""
+    from textual import events
+
+    from gctui.tui.widgets.prompt import PromptBar
+
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.current_view()
+        assert view is not None
+        await wait_for(pilot, lambda: view.total > 0, timeout=20)
+        for key, char in (("slash", "/"), ("f", "f"), ("l", "l"), ("o", "o")):
+            app.post_message(events.Key(key, char))  # queued together, as the driver does
+        await wait_for(pilot, lambda: app.query_one(PromptBar).value == "flo")
+        await wait_for(pilot, lambda: view.filter.text == "flo")

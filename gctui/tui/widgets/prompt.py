@@ -39,7 +39,9 @@ class PromptBar(Input):
         )
         self.value = value
         self.display = True
-        self.focus()
+        # Now, not after the queued events (``focus()`` waits for them): on a slow link "/flo"
+        # arrives as one burst, and the letters after "/" must reach the prompt.
+        self.screen.set_focus(self)
         self.cursor_position = len(value)
 
     def close(self) -> None:
