@@ -51,8 +51,9 @@ def check_demo_flags(args: argparse.Namespace) -> None:
 def demo_profile(overrides: CliOverrides | None = None, **sim_overrides: object) -> Iterator[ResolvedProfile]:
     """Start the simulated org on a background thread and yield a profile pointing at it.
 
-    The user's config file still supplies [health] and [keys] (no file is needed); --read-only
-    is honoured. Simulator knobs can be passed as keyword arguments (seed, actions, ...)."""
+    The user's config file still supplies [health], [actions], [routing], [scaling] and [keys] (no
+    file is needed), webhooks excepted; --read-only is honoured. Simulator knobs can be passed as
+    keyword arguments (seed, actions, ...)."""
     from gctui.sim.config import SimConfig
     from gctui.sim.server import SimThread
 
@@ -72,6 +73,10 @@ def demo_profile(overrides: CliOverrides | None = None, **sim_overrides: object)
             # Simulated faults must never page anyone: the demo sends no alert webhook.
             health=settings.health.model_copy(update={"alert_webhook": SecretStr("")}),
             actions=settings.actions,
+            # [routing] and [scaling] as configured (weights, thresholds…), but the demo posts to
+            # nobody's BI or scaler: its simulated numbers go to the simulator's own receiver.
+            routing=settings.routing.model_copy(update={"webhook_url": SecretStr(""), "webhook_headers": {}}),
+            scaling=settings.scaling.model_copy(update={"webhook_url": SecretStr(""), "webhook_headers": {}}),
             keys=settings.keys,
             source_path=settings.source_path,
         )

@@ -20,7 +20,9 @@ from gctui.genesys.transport import is_read_request
 from gctui.text import clean
 
 # Keys whose values must never be echoed in an error message.
-SECRET_KEYS = frozenset({"client_secret", "access_token", "alert_webhook"})
+# Config keys whose values are never repeated in an error message (a URL may carry a token, a
+# header a shared secret).
+SECRET_KEYS = frozenset({"client_secret", "access_token", "alert_webhook", "webhook_url", "webhook_headers"})
 
 PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
