@@ -134,6 +134,29 @@ async def main() -> int:
             await pilot.pause(0.5)
             flows.save_screenshot("flows-impact.svg", str(OUT))
             secrets += await _tokens(flows)
+        more = GctuiApp(DemoSource(seed=7), history_path=Path(tmp) / "h5.sqlite3", export_dir=Path(tmp))
+        async with more.run_test(size=(110, 34)) as pilot:
+            from gctui.tui.tabs.routing import RoutingTab
+            from gctui.tui.tabs.scaling import ScalingTab
+
+            await _settle(pilot, more)
+            await pilot.press("4")
+            rtab = more.query_one(RoutingTab)
+            await _until(
+                pilot, lambda: rtab.dataset is not None and rtab.data_view().total > 0, "queues scored"
+            )
+            await pilot.press("down", "down")  # the breakdown follows the cursor
+            await pilot.pause(0.5)
+            more.save_screenshot("routing.svg", str(OUT))
+            await pilot.press("5")
+            stab = more.query_one(ScalingTab)
+            await _until(
+                pilot, lambda: stab.view is not None and stab.data_view().total > 0, "resources sampled"
+            )
+            await pilot.press("space")  # a second sample: a history to draw
+            await pilot.pause(2.5)
+            more.save_screenshot("scaling.svg", str(OUT))
+            secrets += await _tokens(more)
     leaks = [p.name for p in sorted(OUT.glob("*.svg")) if any(s in p.read_text() for s in secrets)]
     for name in sorted(OUT.glob("*.svg")):
         print(name)

@@ -19,6 +19,7 @@ from gctui.sim.config import (
     MAX_LATENCY_MS,
     RESTRICTED_CLIENT_ID,
     RESTRICTED_CLIENT_SECRET,
+    SCALING_SCENARIOS,
     SimConfig,
     SimConfigError,
 )
@@ -55,6 +56,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             metavar="N",
             help=f"how many to generate, 0-{MAX_ENTITIES} (default %(default)s)",
         )
+    p.add_argument(
+        "--trunks", type=int, default=None, metavar="N", help="trunks in all (default: 2-3 per edge)"
+    )
+    p.add_argument(
+        "--scaling-scenario",
+        choices=SCALING_SCENARIOS,
+        default=d.scaling_scenario,
+        help="edge/trunk load: a ramp crosses critical in 20 simulated minutes (default %(default)s)",
+    )
     p.add_argument(
         "--rate-limit", type=int, default=d.rate_limit, metavar="N", help="requests per token per window"
     )
@@ -105,6 +115,7 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         restricted_client_id=args.restricted_client_id,
         restricted_client_secret=args.restricted_client_secret,
         state_path=args.state, host=args.host, port=args.port, log_requests=args.log_requests,
+        trunks=args.trunks, scaling_scenario=args.scaling_scenario,
     )  # fmt: skip
 
 

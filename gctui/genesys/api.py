@@ -15,6 +15,7 @@ from gctui.genesys.models import (
     Action,
     ActionWithConfig,
     AggregateQueryResponse,
+    AggregateResult,
     Dependency,
     DependencyObject,
     DependencyStatus,
@@ -30,9 +31,17 @@ from gctui.genesys.models import (
     Trunk,
     TrunkMetrics,
 )
+from gctui.genesys.models.routing import (
+    AsyncAggregateResults,
+    AsyncQueryResponse,
+    AsyncQueryStatus,
+    Predictor,
+)
+from gctui.genesys.models.scaling import EdgeGroup
 from gctui.genesys.pagination import paginate
 
 ACTIONS = "/api/v2/integrations/actions"
+AGGREGATE_JOBS = "/api/v2/analytics/conversations/aggregates/jobs"
 LARGE_BODY = 256 * 1024  # bytes: a response this big is decoded and validated off the event loop
 ACTION_IDS_PER_GET = 50  # the ``ids`` filter of GET /integrations/actions takes at most 50
 M = TypeVar("M", bound=BaseModel)
@@ -87,6 +96,22 @@ class GenesysApi:
             )
             out.extend(parse_model(d, TrunkMetrics, "GET", "trunks/metrics") for d in data or [])
         return out
+
+    # scaling: node groups are edge groups (their edges name them in ``edgeGroup``)
+    def edge_groups(self, *, page_size: int = 100) -> AsyncIterator[EdgeGroup]:
+        return self.client.paginate(
+            "/api/v2/telephony/providers/edges/edgegroups", EdgeGroup, page_size=page_size
+        )
+
+    def edges_where(
+        self, *, edge_group_id: str | None = None, site_id: str | None = None, page_size: int = 100
+    ) -> AsyncIterator[Edge]:
+        """Edges of one edge group and/or site (the SDK's wire names are dotted: ``edgeGroup.id``,
+        ``site.id``, as the trunk listing's ``edge.id``)."""
+        params = {k: v for k, v in (("edgeGroup.id", edge_group_id), ("site.id", site_id)) if v}
+        return self.client.paginate(
+            "/api/v2/telephony/providers/edges", Edge, params or None, page_size=page_size
+        )
 
     # data actions
     def actions(
@@ -291,6 +316,45 @@ class GenesysApi:
         return await self._query(
             "/api/v2/analytics/conversations/aggregates/query", query, AggregateQueryResponse
         )
+
+    # routing: async aggregate jobs (§2.1, §2.3; reads, allowed in read-only mode) and predictors
+    async def submit_aggregate_job(self, query: dict[str, Any]) -> str:
+        """``POST …/aggregates/jobs``: the job id."""
+        path = AGGREGATE_JOBS
+        data = await self.client.post_json(path, query)
+        return parse_model(data or {}, AsyncQueryResponse, "POST", path).job_id
+
+    async def aggregate_job_status(self, job_id: str) -> AsyncQueryStatus:
+        return await self.client.get_model(f"{AGGREGATE_JOBS}/{quote(job_id, safe='')}", AsyncQueryStatus)
+
+    async def aggregate_job_page(self, job_id: str, cursor: str | None = None) -> AsyncAggregateResults:
+        """One page of a FULFILLED job's results; follow ``cursor`` until it is None."""
+        params = {"cursor": cursor} if cursor else None
+        return await self.client.get_model(
+            f"{AGGREGATE_JOBS}/{quote(job_id, safe='')}/results", AsyncAggregateResults, params
+        )
+
+    async def aggregate_job_results(self, job_id: str) -> AsyncIterator[AggregateResult]:
+        """Every result of a FULFILLED job, page by page (cursor paging)."""
+        cursor: str | None = None
+        while True:
+            page = await self.aggregate_job_page(job_id, cursor)
+            for result in page.results:
+                yield result
+            if not page.cursor or page.cursor == cursor:
+                return
+            cursor = page.cursor
+
+    async def delete_aggregate_job(self, job_id: str) -> None:
+        """``DELETE …/jobs/{jobId}``: cancels a running job, frees a finished one."""
+        await self.client.request("DELETE", f"{AGGREGATE_JOBS}/{quote(job_id, safe='')}")
+
+    async def predictors(self) -> list[Predictor]:
+        """``GET /api/v2/routing/predictors`` (PredictorListing: ``entities``, cursor/page links)."""
+        out: list[Predictor] = []
+        async for p in self.client.paginate("/api/v2/routing/predictors", Predictor):
+            out.append(p)
+        return out
 
     async def queue_observations(self, query: dict[str, Any]) -> ObservationQueryResponse:
         return await self._query(

@@ -27,7 +27,13 @@ from gctui.genesys.options import ClientOptions
 from gctui.genesys.pagination import paginate
 from gctui.genesys.ratelimit import RateGovernor
 from gctui.genesys.secrets import Secret
-from gctui.genesys.transport import ReadOnlyTransport, TokenOnlyTransport, is_read_request, link_reason
+from gctui.genesys.transport import (
+    ReadOnlyTransport,
+    TokenOnlyTransport,
+    is_read_only_allowed,
+    is_read_request,
+    link_reason,
+)
 
 M = TypeVar("M", bound=BaseModel)
 Params = Mapping[str, Any] | None
@@ -174,7 +180,7 @@ class GenesysClient:
         if not path.startswith("/") or path.startswith("//"):
             # The bearer token goes only to the org's API base: never an absolute URL.
             raise ConfigurationError(f"{method} {path[:80]!r}: expected a path such as /api/v2/…")
-        if self.read_only and not is_read_request(method, path.split("?", 1)[0]):
+        if self.read_only and not is_read_only_allowed(method, path.split("?", 1)[0]):
             raise ReadOnlyError(f"read-only mode: {method} {path} was not sent")
         if self._limits is None or not self._limits.done():
             await self.ensure_limits()

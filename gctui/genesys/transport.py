@@ -6,7 +6,8 @@ that reaches the client object (``client.http``, ``client._login_http``, ``token
 * :class:`TokenOnlyTransport` (the login client, in every mode): exactly one request may leave,
   ``POST`` to the exact token URL, without a query string.
 * :class:`ReadOnlyTransport` (the API client, read-only mode): GET/HEAD and the analytics
-  ``…/aggregates|observations/query`` POSTs to the org's API base; nothing else.
+  ``…/aggregates|observations/query`` POSTs to the org's API base, and the conversation aggregate
+  jobs' submit/delete; nothing else.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 # …/observations/query). Read-only mode would be useless during an incident without them, so
 # exactly these are let through. Data-action tests and executes are NOT: they run a backend.
 READ_ONLY_QUERY_PATH = re.compile(r"/api/v2/analytics/[a-z]+(?:/[a-z]+)?/(?:aggregates|observations)/query")
+# The async conversation aggregate jobs (analytics reference §2.1) read the same data as the sync
+# query: submitting one (POST …/jobs) and deleting one (DELETE …/jobs/{jobId}: cancel, or free its
+# results) change nothing in the org, so read-only mode lets exactly these two through as well.
+AGGREGATE_JOBS_PATH = "/api/v2/analytics/conversations/aggregates/jobs"
+AGGREGATE_JOB_PATH = re.compile(r"/api/v2/analytics/conversations/aggregates/jobs/[A-Za-z0-9._~%-]+")
 
 
 class LoginOnlyError(ReadOnlyError):
@@ -35,6 +41,18 @@ def is_read_request(method: str, path: str) -> bool:
     if method in SAFE_METHODS:
         return True
     return method == "POST" and READ_ONLY_QUERY_PATH.fullmatch(path) is not None
+
+
+def is_read_only_allowed(method: str, path: str) -> bool:
+    """What read-only mode lets through: the reads, plus submitting and deleting an analytics
+    aggregate job (they read; see :data:`AGGREGATE_JOB_PATH`). Not used for retries: a job POST is
+    not idempotent."""
+    if is_read_request(method, path):
+        return True
+    method = method.upper()
+    if method == "POST":
+        return path == AGGREGATE_JOBS_PATH
+    return method == "DELETE" and AGGREGATE_JOB_PATH.fullmatch(path) is not None
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -119,7 +137,7 @@ class ReadOnlyTransport(_Guard):
 
     def allows(self, request: httpx.Request) -> bool:
         path = self._api_path(request.url)
-        return path is not None and is_read_request(request.method, path)
+        return path is not None and is_read_only_allowed(request.method, path)
 
     def refusal(self, request: httpx.Request) -> ReadOnlyError:
         return ReadOnlyError(

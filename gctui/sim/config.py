@@ -33,6 +33,9 @@ DEPENDENCY_BUILD_STATUSES = (
 DEPENDENCY_BUILD_POST_STATUSES = (202, 204)
 MAX_BUILD_SECONDS = 3600.0
 
+# Edge/trunk load scenarios (gctui.sim.load_telephony documents each).
+SCALING_SCENARIOS = ("default", "steady", "cpu-ramp", "memory-ramp", "trunk-surge")
+
 # Async aggregate jobs: the bounds of their knobs and the statuses of "results before FULFILLED".
 MAX_JOB_SECONDS = 86_400.0
 MAX_JOB_PAGE_SIZE = 100_000
@@ -110,6 +113,24 @@ class SimConfig:
     analytics_job_not_ready_status: int = 400
     analytics_job_cancel_forgets: bool = False
     edges: int = 4
+    # --- edges, edge groups, trunks and their load (scaling; see gctui.sim.load_telephony) ---
+    # edges come in edge groups of edge_group_min..edge_group_max (from the seed), one site per
+    # group; trunks: None = 2-3 per edge, else exactly this many spread over the edges.
+    # scaling_scenario: "default" (base + trend + daily shape + noise), "steady" (base only,
+    # constant), "cpu-ramp", "memory-ramp", "trunk-surge" (the target ramps so it crosses its
+    # critical level scaling_ramp_seconds after the clock starts); scaling_target: an edge group
+    # id, edge id or edge name (None: the group of the first edge). Run time:
+    # /sim/control/telephony/scenario. The clock: clock_start (epoch s, None = real time),
+    # clock_frozen; run time /sim/control/clock. trunk_metrics_max_ids: unverified (edges: 100)
+    trunks: int | None = None
+    edge_group_min: int = 2
+    edge_group_max: int = 5
+    scaling_scenario: str = "default"
+    scaling_target: str | None = None
+    scaling_ramp_seconds: float = 1200.0
+    trunk_metrics_max_ids: int = 100
+    clock_start: float | None = None
+    clock_frozen: bool = False
     rate_limit: int = 300
     rate_window: float = 60.0
     token_ttl: int = 86400
@@ -192,6 +213,27 @@ class SimConfig:
         self._check_action_knobs()
         self._check_flow_knobs()
         self._check_analytics_knobs()
+        self._check_telephony_knobs()
+
+    def _check_telephony_knobs(self) -> None:
+        if self.trunks is not None:
+            self._int_in("trunks", 0, MAX_ENTITIES, f"is out of range (0-{MAX_ENTITIES}, or None)")
+        self._int_in("edge_group_min", 1, 1000, "is out of range (1-1000)")
+        self._int_in("edge_group_max", self.edge_group_min, 1000, "is out of range (edge_group_min-1000)")
+        self._int_in("trunk_metrics_max_ids", 1, 10_000, "is out of range (1-10000)")
+        if self.scaling_scenario not in SCALING_SCENARIOS:
+            raise SimConfigError(
+                "scaling_scenario", self.scaling_scenario, "must be one of " + ", ".join(SCALING_SCENARIOS)
+            )
+        r = self.scaling_ramp_seconds
+        if not _is_number(r) or not 1 <= r <= 30 * 86400:
+            raise SimConfigError("scaling_ramp_seconds", r, "is out of range (a number from 1 to 2592000)")
+        t = self.scaling_target
+        if t is not None and (not isinstance(t, str) or not t):
+            raise SimConfigError("scaling_target", t, "must be a non-empty string or None")
+        c = self.clock_start
+        if c is not None and (not _is_number(c) or not 0 <= c <= 32_503_680_000):
+            raise SimConfigError("clock_start", c, "must be epoch seconds (1970-3000) or None")
 
     def _check_flow_knobs(self) -> None:
         if self.dependency_build_status not in DEPENDENCY_BUILD_STATUSES:

@@ -166,7 +166,7 @@ def build_org(config: SimConfig) -> Org:
         random.Random(rng.getrandbits(64)),
     )
     flows = fd.flows
-    edges, eprof, trunks, tprof = generate_edges(config.edges, random.Random(rng.getrandbits(64)))
+    edges, eprof, trunks, tprof = generate_edges(config.edges, random.Random(rng.getrandbits(64)), config)
     in_queue = [f for f in flows if f["type"] == "INQUEUECALL"]
     for i, q in enumerate(queues):
         if in_queue:

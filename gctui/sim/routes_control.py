@@ -24,6 +24,9 @@ Routes (loopback only, no auth; JSON bodies):
   flows (:mod:`gctui.sim.routes_flows_control`)
 - ``/sim/control/analytics/jobs/...``: the async aggregate jobs' knobs, clock and list
   (:mod:`gctui.sim.analytics_jobs`)
+- ``/sim/control/clock``, ``/sim/control/telephony[/scenario]``, ``/sim/control/webhooks/{name}/mode``:
+  the simulator clock, the edge/trunk load scenario, the webhook receiver modes
+  (:mod:`gctui.sim.scaling_routes`)
 
 A bad body (not JSON, not an object, an unknown, missing, mistyped or out-of-range field) is a 400
 ``bad.request`` ErrorBody naming the field and what it allows.
@@ -37,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gctui.sim import analytics_jobs, routes_flows_control
+from gctui.sim import analytics_jobs, routes_flows_control, scaling_routes
 from gctui.sim.action_state import (
     CONFIG_PATCH_MODES,
     MAX_STALE_READS,
@@ -188,4 +191,5 @@ ROUTES = [
     Route(f"{C}/actions/{{action_id}}/history", action_history, methods=["GET"]),
     *routes_flows_control.ROUTES,
     *analytics_jobs.CONTROL_ROUTES,
+    *scaling_routes.CONTROL_ROUTES,
 ]

@@ -22,9 +22,12 @@ from typing import Any
 import uvicorn
 
 from gctui.sim.app import build_app
+from gctui.sim.clock import SimClock, clock_of
 from gctui.sim.config import SimConfig
 from gctui.sim.control import SimControl
+from gctui.sim.load_telephony import load_of
 from gctui.sim.runtime import SimRuntime, build_runtime
+from gctui.sim.webhooks import WebhookStore
 
 READY_TIMEOUT_S = 30.0
 
@@ -81,8 +84,23 @@ class SimServer:
         assert self.runtime is not None, "the simulator is not running"
         return self.runtime.control
 
+    @property
+    def clock(self) -> SimClock:
+        """The simulator's clock (edge/trunk load): ``sim.clock.advance(1200)``."""
+        assert self.runtime is not None, "the simulator is not running"
+        return clock_of(self.runtime)
+
+    @property
+    def webhooks(self) -> WebhookStore:
+        """The webhook receiver: ``sim.webhooks.set_mode("scale", "late", delay_s=2)``."""
+        assert self.runtime is not None, "the simulator is not running"
+        return self.runtime.webhooks
+
     async def start(self) -> None:
         self.runtime = build_runtime(self.config)
+        clock_of(self.runtime)  # the clock starts with the server (trends run from here)
+        load_of(self.runtime)  # an unknown scaling_target fails here (ValueError), not on a request
+        self.runtime.webhooks.attach(self.config.state_path)
         sock = bind_socket(self.config.host, self.config.port)
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
@@ -104,6 +122,8 @@ class SimServer:
         await self._task
 
     def request_stop(self) -> None:
+        if self.runtime is not None:
+            self.runtime.webhooks.close()  # late webhook answers go now
         if self._server is not None:
             self._server.should_exit = True
 
@@ -145,6 +165,14 @@ class SimThread:
     @property
     def runtime(self) -> SimRuntime | None:
         return self._sim.runtime
+
+    @property
+    def clock(self) -> SimClock:
+        return self._sim.clock
+
+    @property
+    def webhooks(self) -> WebhookStore:
+        return self._sim.webhooks
 
     def _run(self) -> None:
         async def main() -> None:

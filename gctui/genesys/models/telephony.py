@@ -16,6 +16,7 @@ class Edge(ApiModel):
     status_code: str | None = None
     online_status: str | None = None
     site: EntityRef | None = None
+    edge_group: EntityRef | None = None
 
 
 class TrunkConnectedStatus(ApiModel):

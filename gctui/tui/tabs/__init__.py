@@ -8,7 +8,9 @@ from gctui.tui.tabs.actions import DataActionsTab
 from gctui.tui.tabs.base import FeatureTab
 from gctui.tui.tabs.flows import FlowsTab
 from gctui.tui.tabs.health import HealthTab
+from gctui.tui.tabs.routing import RoutingTab
+from gctui.tui.tabs.scaling import ScalingTab
 
-TABS: tuple[type[FeatureTab], ...] = (HealthTab, DataActionsTab, FlowsTab)
+TABS: tuple[type[FeatureTab], ...] = (HealthTab, DataActionsTab, FlowsTab, RoutingTab, ScalingTab)
 
 __all__ = ["TABS", "FeatureTab"]
