@@ -65,7 +65,8 @@ def test_the_config_file_refuses_the_same(tmp_path: pytest.TempPathFactory) -> N
     path.write_text("[scaling.webhook_headers]\nX-Secret = 42\n")
     with pytest.raises(ConfigError) as exc:
         load_settings(CliOverrides(config_path=path), {})
-    assert "42" not in str(exc.value) and "X-Secret" in str(exc.value)
+    said = str(exc.value).replace(str(path), "FILE")  # the tmp path may hold "42" (pytest-420)
+    assert "42" not in said and "X-Secret" in said
 
 
 def test_config_channels_and_template() -> None:
