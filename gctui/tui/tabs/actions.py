@@ -304,7 +304,8 @@ class DataActionsTab(ChangeActions, FeatureTab):
         view = self.data_view()
         parts = [f"{len(self.rows):,} actions", f"{self._risky:,} at risk"]
         if self.expression or view.filter.active:
-            parts.append(f"{view.shown:,} shown")
+            count = view.shown_count()  # None: a big table still being scanned (Counted follows)
+            parts.append("counting…" if count is None else f"{count:,} shown")
         marked = self._marked()
         if marked:
             visible = set(view.visible_keys()) if len(marked) < 5000 else None

@@ -122,5 +122,12 @@ class FeatureTab(Vertical):
     def filter_changed(self, view: Filterable) -> None:
         """The filter of ``view`` changed; update any 'N of M shown' text."""
 
+    def on_data_view_counted(self, message: Message) -> None:
+        # A big table's filter or sort finished scanning after its first frame: the counts
+        # are final now.
+        view = getattr(message, "view", None)
+        if view is not None:
+            self.filter_changed(view)
+
     def modal_open(self) -> bool:
         return self.app.screen is not self.screen

@@ -9,6 +9,7 @@ a refresh that changes one cell sends one line. The cursor is kept by row id, ma
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -24,6 +25,14 @@ from gctui.tui.filtering import RowFilter, parse_filter
 from gctui.tui.widgets.marks import Marks
 from gctui.tui.widgets.rowpaint import RowStyles, column_widths, header_strip, line_width, row_strip
 from gctui.tui.widgets.rowstore import Cell, Changes, Column, RowStore, plain
+
+# The synchronous share of a filter or a sort on a big table: scan until the window is full or
+# this long has passed; the rest is scanned in slices of `_SLICE` between frames and keys.
+_SYNC_SECONDS = 0.006
+_SLICE_SECONDS = 0.004
+_FIRST_SLICE_DELAY = 0.02
+# From this many changed rows, `update_rows` changes those off screen after the frame.
+_DEFER_ROWS = 200
 
 __all__ = ["Cell", "Column", "DataView", "RowKey", "plain"]
 
@@ -103,6 +112,18 @@ class DataView(ScrollView, can_focus=True):
         def control(self) -> DataView:
             return self.view
 
+    class Counted(Message):
+        """A filter or sort that was still being scanned after its first frame is whole: the
+        counts (`shown`) are final."""
+
+        def __init__(self, view: DataView) -> None:
+            super().__init__()
+            self.view = view
+
+        @property
+        def control(self) -> DataView:
+            return self.view
+
     class FilterApplied(Message):
         """A filter given to `filter_soon` was applied (after the typing pause)."""
 
@@ -120,10 +141,11 @@ class DataView(ScrollView, can_focus=True):
         flash_seconds: float = 2.0,
         filter_delay: float = 0.15,
         clock: Callable[[], float] = time.monotonic,
+        lazy_rows: int = 2000,
     ) -> None:
         super().__init__(id=id)
         self.view_columns = list(columns)
-        self.store = RowStore(columns)
+        self.store = RowStore(columns, lazy_rows=lazy_rows)
         self.markable = markable
         self.marks = Marks()
         self.flash_seconds = flash_seconds
@@ -138,21 +160,59 @@ class DataView(ScrollView, can_focus=True):
         self._lines: dict[tuple[Any, ...], Strip] = {}
         self._header: Strip | None = None
         self._styles: RowStyles | None = None
+        self._idle_timer: Timer | None = None
+        self._warm = False  # idle work left (row texts, sorted orders)
+        self._deferred: dict[str, Sequence[Cell]] = {}  # changed rows off screen, for after the frame
 
     # -- data ---------------------------------------------------------------------------------
 
     def set_rows(self, rows: Mapping[str, Sequence[Cell]]) -> Changes:
         """Replace the data; unchanged rows cost nothing to draw, changed cells are highlighted."""
+        self._flush()
         return self._change(lambda: self.store.set_rows(rows))
 
     def update_rows(self, rows: Mapping[str, Sequence[Cell]], removed: Sequence[str] = ()) -> Changes:
-        """Change or add only ``rows``, drop ``removed``: the cost follows the rows given."""
-        return self._change(lambda: self.store.update_rows(rows, removed))
+        """Change or add only ``rows``, drop ``removed``: the cost follows the rows given.
+
+        Many changed rows of a table neither filtered nor sorted: the rows on screen are
+        changed before the frame, the others right after it (anything that reads the rows
+        first has them changed at once). The returned changes are then those on screen."""
+        self._flush()
+        store = self.store
+        if (
+            len(rows) >= _DEFER_ROWS
+            and not removed
+            and self.is_mounted
+            and not store.filter.active
+            and store.sort_col is None
+        ):
+            pos = store.pos
+            if all(k in pos for k in rows):
+                keys = store.keys
+                top = round(self.scroll_y)
+                shown = {keys[i] for i in store.window(top, self._body_height())}
+                now = {k: r for k, r in rows.items() if k in shown}
+                self._deferred = {k: r for k, r in rows.items() if k not in shown}
+                changes = self._change(lambda: store.update_rows(now))
+                self._after_frame()
+                return changes
+        return self._change(lambda: store.update_rows(rows, removed))
+
+    def _flush(self) -> None:
+        """Apply the changed rows `update_rows` left for after the frame."""
+        if self._deferred:
+            rows, self._deferred = self._deferred, {}
+            self._change(lambda: self.store.update_rows(rows))
 
     def _change(self, apply: Callable[[], Changes]) -> Changes:
         before = self._window()
         first = not self.store.keys
         changes = apply()
+        if changes.structural and len(self.store) > self.store.lazy_rows:
+            # A big table's rows live as long as the table: out of the collector's reach,
+            # the next young-generation collections (several per frame) do not walk its
+            # 100k-entry lists, nor do full collections its million cells.
+            gc.freeze()
         if first or (changes.structural and not self._widths_fixed()):
             self._layout_columns()
         if changes.cells and not first and self.flash_seconds > 0:
@@ -161,11 +221,54 @@ class DataView(ScrollView, can_focus=True):
                 self._flash[key] = (frozenset(cols), until)
             self._arm_fade()
         self._settle(before)
-        if changes.structural and self.is_mounted and len(self.store) > 2000 and not self.store.prepared:
-            # The filter's row texts, built after the frame: the first `/` keystroke after a
-            # (re)load or a batch of new rows then costs what the rows shown cost.
-            self.call_after_refresh(self.store.prepare)
+        if changes.structural or changes.cells:
+            # Row texts and sorted orders, built in slices after the frame: the first `/`
+            # keystroke or sort after a (re)load then costs what the rows shown cost.
+            self._warm = True
+            self._after_frame()
         return changes
+
+    # -- work between frames ------------------------------------------------------------------
+
+    def _work_left(self) -> bool:
+        busy = bool(self._deferred) or self.store.pending or self._warm
+        return busy and self.is_mounted and self._idle_timer is None
+
+    def _after_frame(self) -> None:
+        if self._work_left():
+            self.call_after_refresh(self._arm_idle)
+
+    def _arm_idle(self, going: bool = False) -> None:
+        if self._work_left():
+            # The frame of the change and the keys of the moment go first (a screen's update
+            # comes within 1/60 s), then the rest runs a slice at a time.
+            delay = 0.001 if going else _FIRST_SLICE_DELAY
+            self._idle_timer = self.set_timer(delay, self._idle)
+
+    def _idle(self) -> None:
+        """One slice: carry on a pending scan (then update the counts and the scrollbar), else
+        the store's work ahead."""
+        self._idle_timer = None
+        store = self.store
+        deadline = time.perf_counter() + _SLICE_SECONDS
+        if self._deferred:
+            self._flush()
+        elif store.pending:
+            before = self._window()
+            if store.advance(deadline):
+                self._settle(before)
+                self.post_message(self.Counted(self))
+            else:
+                self._settle(before)
+        else:
+            self._warm = not store.warm(deadline)
+        self._arm_idle(going=True)
+
+    def shown_count(self) -> int | None:
+        """How many rows are shown, or None while a big table is still being scanned (a
+        `Counted` message follows)."""
+        self._flush()
+        return None if self.store.pending else len(self.store.view)
 
     # -- filter and sort ----------------------------------------------------------------------
 
@@ -178,9 +281,11 @@ class DataView(ScrollView, can_focus=True):
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._filter_timer = None
+        self._flush()
         before = self._window()
         self.store.apply_filter(parse_filter(expr))
         self._settle(before)
+        self._after_frame()
         return self.store.filter
 
     def filter_soon(self, expr: str) -> None:
@@ -197,11 +302,13 @@ class DataView(ScrollView, can_focus=True):
     def sort_by(self, column: str | None, reverse: bool = False) -> None:
         """Sort by the column with key ``column`` (None: the order rows were given in)."""
         col = None if column is None else [c.key for c in self.view_columns].index(column)
+        self._flush()
         before = self._window()
         self.store.sort(col, reverse)
         self._header = None
         self.refresh(Region(0, 0, self.size.width, 1))
         self._settle(before)
+        self._after_frame()
 
     @property
     def sort_column(self) -> str | None:
@@ -227,6 +334,7 @@ class DataView(ScrollView, can_focus=True):
 
     @property
     def shown(self) -> int:
+        self._flush()
         return len(self.store.view)
 
     row_count = shown
@@ -237,10 +345,12 @@ class DataView(ScrollView, can_focus=True):
         return [RowKey(k) for k in self.visible_keys()]
 
     def visible_keys(self) -> list[str]:
+        self._flush()
         keys = self.store.keys
         return [keys[i] for i in self.store.view]
 
     def visible_plain_rows(self) -> list[list[str]]:
+        self._flush()
         cells = self.store.cells
         return [[plain(c) for c in cells[i]] for i in self.store.view]
 
@@ -248,10 +358,12 @@ class DataView(ScrollView, can_focus=True):
         return [c.label for c in self.view_columns]
 
     def get_row(self, key: str) -> list[Cell]:
+        self._flush()
         return list(self.store.row(key))
 
     def get_row_at(self, index: int) -> list[Cell]:
-        return list(self.store.cells[self.store.view[index]])
+        self._flush()
+        return list(self.store.cells[self.store.window(index, 1)[0]])
 
     def current_key(self) -> str | None:
         return self._cursor_key
@@ -335,6 +447,7 @@ class DataView(ScrollView, can_focus=True):
             self.post_message(self.RowSelected(self, self._cursor_key))
 
     def _move_to(self, index: int) -> None:
+        self._flush()  # rows coming into view are changed before they are drawn
         before = self._window()
         self._cursor = max(0, min(index, self.shown - 1))
         self._settle(before, follow=False)
@@ -354,6 +467,7 @@ class DataView(ScrollView, can_focus=True):
 
     def changed_cells(self, key: str) -> frozenset[int]:
         """Column indexes of ``key`` highlighted as just changed."""
+        self._flush()
         flash = self._flash.get(key)
         return flash[0] if flash is not None else frozenset()
 
@@ -371,7 +485,7 @@ class DataView(ScrollView, can_focus=True):
         """What each visible line shows: a line is repainted only when its tuple changes."""
         store = self.store
         top = round(self.scroll_y)
-        view = store.view[top : top + self._body_height()]
+        view = store.window(top, self._body_height())
         keys, versions = store.keys, store.versions
         window = []
         for offset, base in enumerate(view):
@@ -392,15 +506,23 @@ class DataView(ScrollView, can_focus=True):
         """After any change: keep the cursor on its row id (``follow``), resize, scroll to the
         cursor, repaint the lines that differ from ``before``."""
         store = self.store
+        deadline = time.perf_counter() + _SYNC_SECONDS
         if follow and self._cursor_key is not None:
             found = store.view_index(self._cursor_key, self._cursor)
             if found is not None:
                 self._cursor = found
-        self._cursor = max(0, min(self._cursor, len(store.view) - 1))
-        key = store.key_at(self._cursor) if store.view else None
+        # A scan still pending: as many rows as the window needs (within the time allowed).
+        store.ensure(max(self._cursor, round(self.scroll_y)) + self._body_height() + 1, deadline)
+        shown = store.known()
+        self._cursor = max(0, min(self._cursor, shown - 1))
+        key = store.key_at(self._cursor) if shown else None
         moved = key != self._cursor_key
         self._cursor_key = key
-        size = Size(line_width(self._widths, self._gutter()), len(store.view) + 1)
+        height = shown + 1
+        if store.pending:
+            # Until the scan is whole the scrollbar keeps its length (no repaint for a guess)
+            height = max(height, self.virtual_size.height)
+        size = Size(line_width(self._widths, self._gutter()), height)
         if size != self.virtual_size:
             self.virtual_size = size
         top = round(self.scroll_y)
@@ -429,7 +551,7 @@ class DataView(ScrollView, can_focus=True):
         return all(c.width is not None for c in self.view_columns)
 
     def _layout_columns(self) -> None:
-        sample = [self.store.cells[i] for i in self.store.view[:200]]
+        sample = [self.store.cells[i] for i in self.store.window(0, 200, time.perf_counter())]
         widths = column_widths(
             self.view_columns, sample, self.scrollable_content_region.width, self._gutter()
         )
@@ -440,6 +562,7 @@ class DataView(ScrollView, can_focus=True):
             self.refresh()
 
     def on_resize(self) -> None:
+        self._flush()
         self._layout_columns()
         self._settle(self._window())
 
@@ -492,9 +615,9 @@ class DataView(ScrollView, can_focus=True):
             return self._header.crop_extend(x, x + width, styles.header)
         index = round(self.scroll_y) + y - 1
         store = self.store
-        if index >= len(store.view):
+        if index >= store.known():
             return Strip.blank(width, styles.base)
-        base = store.view[index]
+        base = store.window(index, 1)[0]
         key = store.keys[base]
         flash = self._flash.get(key)
         changed = flash[0] if flash else frozenset()

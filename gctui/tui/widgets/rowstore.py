@@ -2,18 +2,31 @@
 only draws the rows shown. No Textual import: this is plain Python over parallel lists.
 
 Rows have a *base index* (their position in the order they were given). Per row the store keeps
-its cells, a version (bumped when a cell changes: the widget's line cache key), a lowercase row
-text for the filter (built lazily) and, per sorted column, a sort value. A refresh touches only
-the rows that changed; the shown order is rebuilt with C-level loops, and re-sorting starts from
-the previous order, which Python's sort merges in near-linear time.
+its cells (the sequences given, not copied: a changed row comes as a new sequence), a version
+(bumped when a cell changes: the widget's line cache key), a lowercase row text for the filter
+and, per sorted column, a sort value.
+
+What a keystroke costs follows the rows shown, not the rows held:
+- the *view* (the base indices shown, in order) is built lazily: a filter or a sort scans only
+  until the window is filled (`ensure`), the rest is scanned in idle time (`advance`), and
+  anything that needs the whole view (`view`, `view_index` of a row not reached yet) finishes
+  the scan first;
+- the work that has to touch every row once (row texts, sort values, one sorted order per
+  column) is done ahead in idle time, in slices (`warm`), so a sort is a lookup;
+- a refresh touches only the rows that changed; their row texts and sort values are redone
+  when next needed, and the sorted orders of the columns that changed are dropped.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import operator
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from rich.text import Text
 
@@ -24,8 +37,10 @@ SortValue = float | str | None
 MISSING = frozenset({"", "-", "—", "n/a"})
 # Rows whose rich Text cells decide which columns get a style-aware comparison on refresh
 # (plus every row refreshed since): a colour change with the same text is then a change.
-_TEXT_SAMPLE = 1000
+_TEXT_SAMPLE = 200
 _MASKS_KEPT = 12
+# Rows per slice of a scan or of the idle work (a slice of plain-text search is ~0.5 ms).
+_STEP = 4096
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
 
 
@@ -76,56 +91,180 @@ def _same(a: Cell, b: Cell) -> bool:
     return not isinstance(a, Text) or (a.style == b.style)  # type: ignore[union-attr]
 
 
+class _Scan:
+    """A view being built: positions ``pos:`` of ``order`` are still to be looked at.
+
+    ``known``: the filter's complete mask (only the view is being built); otherwise the filter
+    is being run, over the rows ``within`` allows (a wider filter's mask) when given, and its
+    mask is filled in as the scan goes."""
+
+    __slots__ = ("flt", "known", "mask", "order", "pos", "within")
+
+    def __init__(
+        self,
+        order: Sequence[int],
+        flt: RowFilter,
+        known: bytearray | None,
+        within: bytearray | None,
+        rows: int,
+    ) -> None:
+        self.order = order
+        self.pos = 0
+        self.known = known
+        self.within = within
+        self.flt = flt
+        self.mask = bytearray(rows) if known is None else known
+
+
 class RowStore:
-    def __init__(self, columns: Sequence[Column]) -> None:
+    def __init__(self, columns: Sequence[Column], *, lazy_rows: int = 2000, step: int = _STEP) -> None:
         self.columns = list(columns)
+        # Tables up to this many rows filter and sort at once (it costs less than a frame).
+        self.lazy_rows = lazy_rows
+        self.step = step  # rows per slice of a scan or of the work ahead
         self.keys: list[str] = []
-        self.pos: dict[str, int] = {}
-        self.cells: list[list[Cell]] = []
-        self.versions: list[int] = []
+        self._pos: dict[str, int] | None = {}
+        self._pos_part: dict[str, int] = {}  # the key index as `warm` has built it so far
+        self.cells: list[Sequence[Cell]] = []
+        # (a range until a row changes: a first load creates no per-row objects it can skip)
+        self.versions: list[int] | range = []
         self._tick = 0
         self._texts: list[str] | None = None
+        self._texts_done = 0  # rows whose text `warm` has built so far
+        self._stale: set[int] = set()  # rows changed since their text was built
         self._sortvals: dict[int, list[SortValue]] = {}
+        self._sortvals_done: dict[int, int] = {}  # a column's values built so far (by `warm`)
+        self._stale_values: dict[int, set[int]] = {}  # per column: rows whose value is old
+        self._perms: dict[tuple[int, bool], list[int]] = {}  # a fresh sort's order per column
         self._text_cols: set[int] = set()
         self.filter: RowFilter = parse_filter("")
-        self._match: bytearray | None = None
+        self._match: bytearray | None = None  # the filter's complete mask (None: no filter)
         # Masks of the last few filters over the current rows (any change to a row clears it):
         # Backspace is a lookup, and one more typed letter searches only what was shown.
-        self._masks: dict[str, tuple[RowFilter, bytearray]] = {}
+        self._masks: dict[str, tuple[RowFilter, bytearray, int]] = {}  # (filter, mask, rows shown)
         self.sort_col: int | None = None
         self.sort_reverse = False
         self._order: list[int] | None = None  # every base index in sort order; None: base order
-        self.view: list[int] = []  # the base indices shown, in order
+        # The base indices shown so far, in order (a range: every row, in the order given).
+        self._view: list[int] | range = []
+        self._scan: _Scan | None = None
 
     # -- reading ------------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def key_at(self, i: int) -> str:
-        return self.keys[self.view[i]]
+    @property
+    def pos(self) -> dict[str, int]:
+        """Base index by row key (built in idle time after a load; at once when asked first)."""
+        if self._pos is None:
+            self._build_pos(len(self.keys))
+            assert self._pos is not None
+        return self._pos
 
-    def row(self, key: str) -> list[Cell]:
+    def _build_pos(self, upto: int) -> None:
+        done = len(self._pos_part)
+        self._pos_part.update(zip(self.keys[done:upto], range(done, upto), strict=True))
+        if upto >= len(self.keys):
+            self._pos, self._pos_part = self._pos_part, {}
+
+    @property
+    def view(self) -> list[int]:
+        """The base indices shown, in order: the whole view (a pending scan is finished)."""
+        self.complete()
+        if type(self._view) is range:
+            self._view = list(self._view)
+        return self._view
+
+    @property
+    def pending(self) -> bool:
+        """Whether the view is still being scanned (`known` rows of it are built)."""
+        return self._scan is not None
+
+    def known(self) -> int:
+        """How many rows of the view are built (all of them when nothing is pending)."""
+        return len(self._view)
+
+    def window(self, top: int, height: int, deadline: float | None = None) -> list[int]:
+        """The base indices shown at ``top:top + height``, scanning as far as that needs."""
+        self.ensure(top + height, deadline)
+        return list(self._view[top : top + height])
+
+    def key_at(self, i: int) -> str:
+        if i >= len(self._view):
+            self.ensure(i + 1)
+        return self.keys[self._view[i]]
+
+    def row(self, key: str) -> Sequence[Cell]:
         return self.cells[self.pos[key]]
 
     def view_index(self, key: str, hint: int = -1) -> int | None:
-        """Where ``key`` is shown, or None; ``hint`` is where it was (checked first)."""
+        """Where ``key`` is shown, or None; ``hint`` is where it was (checked first). A pending
+        scan goes only as far as the row's place in the order."""
+        view = self._view
+        if 0 <= hint < len(view) and self.keys[view[hint]] == key:
+            return hint  # (without the key index: a first frame does not wait for it)
         base = self.pos.get(key)
         if base is None:
             return None
-        if 0 <= hint < len(self.view) and self.view[hint] == base:
-            return hint
-        if self._match is not None and not self._match[base]:
+        scan = self._scan
+        if scan is not None:
+            place = base if isinstance(scan.order, range) else self._locate(scan.order, base)
+            if place is None:
+                return None
+            while self._scan is not None and self._scan.pos <= place:
+                self._step(self.step)
+            if not scan.mask[base]:
+                return None
+        elif self._match is not None and not self._match[base]:
             return None
+        view = self._view
+        if self._order is None:  # base order: the view is ascending
+            at = bisect.bisect_left(view, base)
+            return at if at < len(view) and view[at] == base else None
+        return self._locate(view, base)
+
+    def _locate(self, seq: Sequence[int], base: int) -> int | None:
+        """Where ``base`` is in ``seq``, a part of the sorted order: a binary search by the
+        sorted column's value, then a look through the rows that tie with it."""
+        assert self.sort_col is not None
+        values = self._values(self.sort_col)
+        value = values[base]
+        rev = self.sort_reverse
+
+        def first(pred: Callable[[SortValue], bool]) -> int:
+            lo, hi = 0, len(seq)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if pred(values[seq[mid]]):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        if value is None:  # missing values are last
+            lo, hi = first(lambda x: x is not None), len(seq)
+        elif rev:
+            lo = first(lambda x: x is not None and x > value)  # type: ignore[operator]
+            hi = first(lambda x: x is not None and x >= value)  # type: ignore[operator]
+        else:
+            lo = first(lambda x: x is not None and x < value)  # type: ignore[operator]
+            hi = first(lambda x: x is not None and x <= value)  # type: ignore[operator]
         try:
-            return self.view.index(base)
+            return seq.index(base, lo, hi)
         except ValueError:
             return None
 
     def texts(self) -> list[str]:
-        """The row texts the filter searches (built on first use; `prepare` builds them early)."""
-        if self._texts is None:
-            self._texts = [row_text(cells) for cells in self.cells]
+        """The row texts the filter searches (built on first use, or ahead by `warm`)."""
+        if self._texts is None or self._texts_done < len(self.keys):
+            self._build_texts(len(self.keys))
+        assert self._texts is not None
+        if self._stale:
+            texts, cells = self._texts, self.cells
+            for i in self._stale:
+                texts[i] = row_text(cells[i])
+            self._stale.clear()
         return self._texts
 
     def prepare(self) -> None:
@@ -133,7 +272,7 @@ class RowStore:
 
     @property
     def prepared(self) -> bool:
-        return self._texts is not None
+        return self._texts is not None and self._texts_done >= len(self.keys)
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -142,178 +281,410 @@ class RowStore:
         keys = list(rows)
         if keys != self.keys:
             return self._rebuild(keys, list(rows.values()))
+        self.complete()
         changes = Changes()
         redo = False
         check_styles = bool(self._text_cols)
+        changed: list[int] = []
+        touched: set[int] = set()
         for i, (old, new) in enumerate(zip(self.cells, rows.values(), strict=True)):
             if old is new or (old == new and not (check_styles and self._styles_differ(old, new))):
                 continue
-            redo |= self._update(i, new, changes)
-        self._refilter(redo)
+            cols = self._update(i, new, changes)
+            if cols:
+                changed.append(i)
+                touched.update(cols)
+        self._refilter(self._updated(changed, touched) or redo)
         return changes
 
     def update_rows(self, rows: Mapping[str, Sequence[Cell]], removed: Iterable[str] = ()) -> Changes:
         """Change or add some rows (and drop ``removed``): the cost follows the rows given."""
-        gone = {k for k in removed if k in self.pos}
+        pos = self.pos
+        gone = {k for k in removed if k in pos}
         if gone:
             keep = [k for k in self.keys if k not in gone]
-            merged = {k: self.cells[self.pos[k]] for k in keep}
+            merged = {k: self.cells[pos[k]] for k in keep}
             merged.update(rows)
             return self._rebuild(list(merged), list(merged.values()))
+        self.complete()
         changes = Changes()
         redo = False
+        cells = self.cells
+        if self._order is not None and any(k not in pos for k in rows):
+            self._order = list(self._order)  # rows are appended to it: the shown one stays as it is
+        changed: list[int] = []
+        flagged = changes.cells
+        # The loop runs once per refreshed row: `_update`, inline, with the cells compared by
+        # identity first (in C), then by value only where the objects differ.
+        compress, is_not, text = itertools.compress, operator.is_not, Text
         for key, new in rows.items():
-            i = self.pos.get(key)
+            i = pos.get(key)
             if i is None:
                 self._append(key, new)
                 changes.structural = redo = True
-            elif not all(map(_same, self.cells[i], new)) or len(new) != len(self.cells[i]):
-                redo |= self._update(i, new, changes)
-        self._refilter(redo)
+                continue
+            old = cells[i]
+            if old is new:
+                continue
+            if len(old) != len(new):
+                if self._update(i, new, changes):
+                    changed.append(i)
+                continue
+            cols = [
+                c
+                for c in compress(range(len(new)), map(is_not, old, new))
+                if old[c] != new[c]
+                or type(old[c]) is not type(new[c])
+                or (type(old[c]) is text and old[c].style != new[c].style)  # type: ignore[union-attr]
+            ]
+            if cols:
+                flagged[key] = cols
+                cells[i] = new
+                changed.append(i)
+        touched = set(itertools.chain.from_iterable(flagged.values()))
+        self._refilter(self._updated(changed, touched) or redo)
         return changes
 
     def _styles_differ(self, old: Sequence[Cell], new: Sequence[Cell]) -> bool:
         return any(not _same(old[c], new[c]) for c in self._text_cols if c < len(old) and c < len(new))
 
-    def _update(self, i: int, new: Sequence[Cell], changes: Changes) -> bool:
-        """Store row ``i``; True when its place in the view may have changed."""
+    def _update(self, i: int, new: Sequence[Cell], changes: Changes) -> list[int] | None:
+        """Store row ``i`` if a cell differs, and say which columns did (`_updated` does the
+        rest for all changed rows at once)."""
         old = self.cells[i]
-        width = max(len(old), len(new))
-        cols = [c for c in range(width) if c >= len(old) or c >= len(new) or not _same(old[c], new[c])]
+        if len(old) == len(new):
+            # `not _same(a, b)`, inline: this runs for every cell of every refreshed row
+            cols = [
+                c
+                for c, a, b in zip(itertools.count(), old, new)
+                if a is not b
+                and (a != b or type(a) is not type(b) or (type(a) is Text and a.style != b.style))  # type: ignore[union-attr]
+            ]
+            if not cols:
+                return None
+        else:
+            width = max(len(old), len(new))
+            cols = [c for c in range(width) if c >= len(old) or c >= len(new) or not _same(old[c], new[c])]
         changes.cells[self.keys[i]] = cols
+        self.cells[i] = new
+        return cols
+
+    def _updated(self, rows: list[int], touched: set[int]) -> bool:
+        """After rows ``rows`` changed in columns ``touched``: new versions; row texts and sort
+        values to redo when next needed; the sorted orders of those columns dropped. True when
+        a row's place in the view may have changed."""
+        if not rows:
+            return False
         self._masks.clear()
-        row = list(new)
-        self.cells[i] = row
-        self._tick += 1
-        self.versions[i] = self._tick
-        self._note_text(row)
+        if type(self.versions) is range:
+            self.versions = list(self.versions)
+        versions, tick = self.versions, self._tick
+        for i in rows:
+            tick += 1
+            versions[i] = tick
+        self._tick = tick
+        if touched - self._text_cols:
+            cells = self.cells
+            for col in touched - self._text_cols:
+                # (a sample, as at a load: a column holds rich Text in every row or in none)
+                if any(col < len(cells[i]) and isinstance(cells[i][col], Text) for i in rows[:_TEXT_SAMPLE]):
+                    self._text_cols.add(col)
         if self._texts is not None:
-            self._texts[i] = row_text(row)
-        for col, values in self._sortvals.items():
-            values[i] = sort_value(row[col] if col < len(row) else None, self.columns[col].numeric)
-        moved = self.sort_col in cols
+            self._stale.update(rows)
+        for col in touched:
+            if col in self._sortvals:
+                self._stale_values.setdefault(col, set()).update(rows)
+            self._perms.pop((col, False), None)
+            self._perms.pop((col, True), None)
+        moved = self.sort_col in touched
         if self._match is not None:
-            now = self.filter.matches_text(self.texts()[i])
-            moved |= bool(self._match[i]) != now
-            self._match[i] = now
+            flt, match, cells = self.filter, self._match, self.cells
+            for i in rows:
+                now = flt.matches_text(row_text(cells[i]))
+                if match[i] != now:
+                    match[i] = now
+                    moved = True
         return moved
 
     def _append(self, key: str, new: Sequence[Cell]) -> None:
         i = len(self.keys)
         self._masks.clear()
-        row = list(new)
+        self._perms.clear()
         self.keys.append(key)
         self.pos[key] = i
-        self.cells.append(row)
+        self.cells.append(new)
         self._tick += 1
+        if type(self.versions) is range:
+            self.versions = list(self.versions)
         self.versions.append(self._tick)
-        self._note_text(row)
-        if self._texts is not None:
-            self._texts.append(row_text(row))
+        self._note_text(new)
+        if self._texts is not None and self._texts_done == i:
+            self._texts.append(row_text(new))
+            self._texts_done += 1
         for col, values in self._sortvals.items():
-            values.append(sort_value(row[col] if col < len(row) else None, self.columns[col].numeric))
+            if self._sortvals_done.get(col, 0) == i:
+                values.append(sort_value(new[col] if col < len(new) else None, self.columns[col].numeric))
+                self._sortvals_done[col] = i + 1
         if self._match is not None:
-            self._match.append(self.filter.matches_text(self.texts()[i]))
+            self._match.append(self.filter.matches_text(row_text(new)))
         if self._order is not None:
             self._order.append(i)
 
-    def _note_text(self, row: list[Cell]) -> None:
+    def _note_text(self, row: Sequence[Cell]) -> None:
         for c, cell in enumerate(row):
             if isinstance(cell, Text):
                 self._text_cols.add(c)
 
     def _rebuild(self, keys: list[str], rows: list[Sequence[Cell]]) -> Changes:
-        old_pos, old_cells, old_versions = self.pos, self.cells, self.versions
+        old_pos = self._pos if self._pos is not None else self.pos
+        old_cells, old_versions = self.cells, self.versions
         changes = Changes(structural=True)
         self.keys = keys
-        self.pos = {k: i for i, k in enumerate(keys)}
-        self.cells = [list(r) for r in rows]
-        self.versions = []
+        self.cells = rows
+        versions: list[int] = []
+        self.versions = versions
         self._text_cols.clear()
-        for row in self.cells[:_TEXT_SAMPLE]:
+        for row in rows[:_TEXT_SAMPLE]:
             self._note_text(row)
-        if not old_pos:  # the first load: nothing to compare with
-            self.versions = list(range(self._tick + 1, self._tick + 1 + len(keys)))
+        if not old_pos:  # the first load: nothing to compare with; keys are looked up later
+            self._pos_part = {}
+            self._pos = None if len(keys) > self.lazy_rows else dict(zip(keys, range(len(keys)), strict=True))
+            self.versions = range(self._tick + 1, self._tick + 1 + len(keys))
             self._tick += len(keys)
-        for key, row in zip(keys, self.cells, strict=True) if old_pos else ():
+        else:
+            self._pos = dict(zip(keys, range(len(keys)), strict=True))
+        for key, row in zip(keys, rows, strict=True) if old_pos else ():
             j = old_pos.get(key)
-            if j is not None and len(row) == len(old_cells[j]) and all(map(_same, old_cells[j], row)):
-                self.versions.append(old_versions[j])
-                continue
             if j is not None:
                 old = old_cells[j]
-                cols = [c for c in range(len(row)) if c >= len(old) or not _same(old[c], row[c])]
-                changes.cells[key] = cols
+                if old is row or (len(row) == len(old) and all(map(_same, old, row))):
+                    versions.append(old_versions[j])
+                    continue
+                changes.cells[key] = [
+                    c for c in range(len(row)) if c >= len(old) or not _same(old[c], row[c])
+                ]
             self._tick += 1
-            self.versions.append(self._tick)
+            versions.append(self._tick)
         self._texts = None
+        self._texts_done = 0
+        self._stale.clear()
         self._masks.clear()
         self._sortvals = {}
+        self._sortvals_done = {}
+        self._stale_values = {}
+        self._perms = {}
         self._order = None
-        self._match = self._mask_of(self.filter) if self.filter.active else None
-        self._sort()
-        self._build_view()
+        self._match = None
+        self._scan = None
+        if self.sort_col is not None:
+            self._order = self._perm(self.sort_col, self.sort_reverse)
+        self._start_view(cold=self.filter.active)
         return changes
 
     # -- filter and sort ----------------------------------------------------------------------
 
     def apply_filter(self, flt: RowFilter) -> None:
+        self._scan = None
         self.filter = flt
-        self._match = self._mask_of(flt) if flt.active else None
-        self._build_view()
-
-    def _mask_of(self, flt: RowFilter) -> bytearray:
-        key = ("!" if flt.inverted else "") + flt.text
-        hit = self._masks.pop(key, None)
-        if hit is None:
-            wider = [m for f, m in self._masks.values() if flt.narrows(f)]
-            within = min(wider, key=lambda m: m.count(1)) if wider else None
-            hit = (flt, flt.mask(self.texts(), within))
-        self._masks[key] = hit  # most recent last
-        while len(self._masks) > _MASKS_KEPT:
-            del self._masks[next(iter(self._masks))]
-        return hit[1]
+        self._match = None
+        self._start_view(cold=flt.active)
 
     def sort(self, col: int | None, reverse: bool = False) -> None:
+        self.complete()  # the filter's mask is then known: the new view is a lookup per row
         self.sort_col, self.sort_reverse = col, reverse
-        self._order = None  # a fresh sort: ties keep the base order
-        self._sort()
-        self._build_view()
+        self._order = None if col is None else self._perm(col, reverse)
+        self._start_view(cold=False)
+
+    def _start_view(self, *, cold: bool) -> None:
+        """Begin the view for the current order and filter: at once for a small table, else
+        a scan that `ensure`/`advance` carry on."""
+        order: list[int] | range = self._order if self._order is not None else range(len(self.keys))
+        self._scan = None
+        flt = self.filter
+        if not flt.active:
+            self._match = None
+            # (not a copy: the order lists are replaced, never changed in place, once shown)
+            self._view = order
+            return
+        if cold:
+            key = self._mask_key(flt)
+            hit = self._masks.pop(key, None)
+            if hit is not None:
+                self._masks[key] = hit
+                self._match = hit[1]
+        if self._match is not None:
+            scan = _Scan(order, flt, self._match, None, len(self.keys))
+        else:
+            wider = [(count, m) for f, m, count in self._masks.values() if flt.narrows(f)]
+            within = min(wider, key=operator.itemgetter(0))[1] if wider else None
+            scan = _Scan(order, flt, None, within, len(self.keys))
+        self._scan = scan
+        self._view = []
+        if len(self.keys) <= self.lazy_rows:
+            self.complete()
+
+    @staticmethod
+    def _mask_key(flt: RowFilter) -> str:
+        return ("!" if flt.inverted else "") + flt.text
+
+    def ensure(self, rows: int, deadline: float | None = None) -> None:
+        """Scan until the view has ``rows`` rows (or is whole, or ``deadline`` has passed)."""
+        while self._scan is not None and len(self._view) < rows:
+            self._step(self.step)
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+
+    def advance(self, deadline: float, slices: int | None = None) -> bool:
+        """Scan until ``deadline`` (or for ``slices`` slices); True when the view is whole."""
+        while self._scan is not None and slices != 0:
+            self._step(self.step)
+            slices = None if slices is None else slices - 1
+            if time.perf_counter() >= deadline:
+                break
+        return self._scan is None
+
+    def complete(self) -> None:
+        while self._scan is not None:
+            self._step(1 << 20)
+
+    def _step(self, rows: int) -> None:
+        scan = self._scan
+        assert scan is not None
+        a = scan.pos
+        b = min(len(scan.order), a + rows)
+        chunk = scan.order[a:b]
+        ranged = isinstance(chunk, range)
+        if scan.known is not None:
+            picks = scan.known[a:b] if ranged else map(scan.known.__getitem__, chunk)
+            found = list(itertools.compress(chunk, picks))
+        else:
+            if scan.within is None:
+                rows_in: Sequence[int] = chunk
+            else:
+                picks = scan.within[a:b] if ranged else map(scan.within.__getitem__, chunk)
+                rows_in = list(itertools.compress(chunk, picks))
+                ranged = False
+            texts = self.texts()
+            sub = texts[a:b] if ranged else list(map(texts.__getitem__, rows_in))
+            hits = scan.flt.mask(sub)
+            found = list(itertools.compress(rows_in, hits))
+            if ranged:
+                scan.mask[a:b] = hits
+            else:
+                mask = scan.mask
+                for i in found:
+                    mask[i] = 1
+        self._view.extend(found)  # type: ignore[union-attr]
+        scan.pos = b
+        if b >= len(scan.order):
+            self._scan = None
+            if scan.known is None:
+                self._match = scan.mask
+                # most recent last
+                self._masks[self._mask_key(scan.flt)] = (scan.flt, scan.mask, len(self._view))
+                while len(self._masks) > _MASKS_KEPT:
+                    del self._masks[next(iter(self._masks))]
 
     def _refilter(self, redo: bool) -> None:
         if redo:
             self._sort(again=True)
-            self._build_view()
+            self._start_view(cold=False)
 
-    def _sortvals_for(self, col: int) -> list[SortValue]:
-        values = self._sortvals.get(col)
-        if values is None:
+    def _values(self, col: int, upto: int | None = None) -> list[SortValue]:
+        """Column ``col``'s sort values, built as far as ``upto`` (all rows by default)."""
+        n = len(self.keys) if upto is None else upto
+        values = self._sortvals.setdefault(col, [])
+        done = self._sortvals_done.get(col, 0)
+        if done < n:
             numeric = self.columns[col].numeric
-            values = [sort_value(r[col] if col < len(r) else None, numeric) for r in self.cells]
-            self._sortvals[col] = values
+            cells = self.cells
+            values.extend(sort_value(r[col] if col < len(r) else None, numeric) for r in cells[done:n])
+            self._sortvals_done[col] = n
+        stale = self._stale_values.pop(col, None)
+        if stale:
+            numeric = self.columns[col].numeric
+            for i in stale:
+                if i < len(values):  # the rows beyond are built from their new cells
+                    r = self.cells[i]
+                    values[i] = sort_value(r[col] if col < len(r) else None, numeric)
         return values
+
+    def _perm(self, col: int, reverse: bool) -> list[int]:
+        """The order of a fresh sort by ``col`` (ties in base order, missing values last)."""
+        perm = self._perms.get((col, reverse))
+        if perm is None:
+            values = self._values(col)
+            rows = range(len(self.keys))
+            present = list(itertools.compress(rows, map(operator.is_not, values, repeat(None))))
+            # With reverse=True CPython reverses, sorts stably and reverses back: ties stay in order.
+            present.sort(key=values.__getitem__, reverse=reverse)  # type: ignore[arg-type]
+            if len(present) < len(rows):
+                present.extend(itertools.compress(rows, map(operator.is_, values, repeat(None))))
+            perm = self._perms[(col, reverse)] = present
+        return perm
 
     def _sort(self, again: bool = False) -> None:
         col = self.sort_col
         if col is None:
             self._order = None
             return
-        values = self._sortvals_for(col)
-        start = self._order if again and self._order is not None else range(len(self.keys))
+        if not again or self._order is None or len(self._order) != len(self.keys):
+            self._order = self._perm(col, self.sort_reverse)
+            return
+        values = self._values(col)
+        start = self._order
         present = [i for i in start if values[i] is not None]
         missing = [i for i in start if values[i] is None] if len(present) < len(self.keys) else []
         # From the previous order (a refresh) the list is nearly sorted: the sort is near-linear.
-        # With reverse=True CPython reverses, sorts stably and reverses back: ties stay in order.
         present.sort(key=values.__getitem__, reverse=self.sort_reverse)  # type: ignore[arg-type]
-        if again:
-            missing.sort()
+        missing.sort()
         self._order = present + missing
 
-    def _build_view(self) -> None:
-        order: Iterable[int] = self._order if self._order is not None else range(len(self.keys))
-        if self._match is None:
-            self.view = list(order)
-        elif self._order is None:
-            self.view = list(itertools.compress(range(len(self.keys)), self._match))
-        else:
-            self.view = list(itertools.compress(self._order, map(self._match.__getitem__, self._order)))
+    # -- idle work ----------------------------------------------------------------------------
+
+    def _build_texts(self, upto: int) -> None:
+        if self._texts is None:
+            self._texts = []
+            self._texts_done = 0
+        done = self._texts_done
+        if done < upto:
+            self._texts.extend(map(row_text, self.cells[done:upto]))
+            self._texts_done = upto
+
+    def warm(self, deadline: float, slices: int | None = None) -> bool:
+        """Do the per-row work ahead, until ``deadline``: key lookup, row texts, then a sorted
+        order per column (the next one `s` would pick first). True when nothing is left."""
+        n = len(self.keys)
+        if n <= self.lazy_rows:
+            return True
+        while time.perf_counter() < deadline and slices != 0:
+            slices = None if slices is None else slices - 1
+            if self._scan is not None:
+                self._step(self.step)
+            elif self._pos is None:
+                self._build_pos(min(n, len(self._pos_part) + self.step))
+            elif not self.prepared:
+                self._build_texts(min(n, self._texts_done + self.step))
+            else:
+                col = self._next_cold()
+                if col is None:
+                    return True
+                done = self._sortvals_done.get(col, 0)
+                if done < n:
+                    self._values(col, min(n, done + self.step))
+                else:
+                    self._perm(col, False)
+        return False
+
+    def _next_cold(self) -> int | None:
+        """The next column without a sorted order: from the one after the sorted column on."""
+        count = len(self.columns)
+        start = 0 if self.sort_col is None else self.sort_col + 1
+        for step in range(count):
+            col = (start + step) % count
+            if (col, False) not in self._perms:
+                return col
+        if self.sort_col is not None and (self.sort_col, not self.sort_reverse) not in self._perms:
+            # `S` reverses: have that order ready too
+            self._perm(self.sort_col, not self.sort_reverse)
+        return None

@@ -1,0 +1,176 @@
+"""A big table's lazy view (scanned in slices, sorted orders built ahead) shows exactly what the
+same table computed at once shows, whatever the operations and wherever the scans stopped."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from rich.text import Text
+
+from gctui.tui.filtering import parse_filter
+from gctui.tui.widgets.rowstore import Column, RowStore
+
+COLUMNS = [Column("name", "Name"), Column("n", "N", numeric=True), Column("state", "State")]
+NAMES = ["zendesk get", "Zendesk put", "crm lookup", "web", "-", "", "alpha", "beta"]
+FILTERS = ["", "z", "ze", "zen", "zendesk", "!zen", "^web$", "e", r"\d", "(", "crm|web", "!^$", "x"]
+FAR = 1e18
+
+
+def make_row(rnd: random.Random) -> list[object]:
+    state = rnd.choice(["ok", "down", "-"])
+    return [
+        rnd.choice(NAMES),
+        rnd.choice(["-", str(rnd.randint(0, 30)), f"{rnd.randint(0, 5)},{rnd.randint(100, 999)}"]),
+        Text(state, style="red" if state == "down" else "green"),
+    ]
+
+
+def check(lazy: RowStore, eager: RowStore, rnd: random.Random) -> None:
+    full = eager.view
+    built = lazy.known()
+    assert list(lazy._view[:built]) == full[:built]  # what is drawn so far is the head of the view
+    for key in rnd.sample(eager.keys, min(5, len(eager.keys))):
+        assert lazy.view_index(key) == eager.view_index(key), key
+    if rnd.random() < 0.5:
+        assert lazy.view == full
+        assert not lazy.pending
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_lazy_view_equals_the_view_computed_at_once(seed: int) -> None:
+    rnd = random.Random(seed)
+    rows = {f"k{i}": make_row(rnd) for i in range(rnd.randint(50, 400))}
+    lazy = RowStore(COLUMNS, lazy_rows=0, step=rnd.choice([1, 7, 50]))
+    eager = RowStore(COLUMNS, lazy_rows=10**9)
+    for store in (lazy, eager):
+        store.set_rows(dict(rows))
+    next_key = len(rows)
+    for _ in range(60):
+        op = rnd.random()
+        if op < 0.3:
+            expr = rnd.choice(FILTERS)
+            for store in (lazy, eager):
+                store.apply_filter(parse_filter(expr))
+        elif op < 0.45:
+            col, rev = rnd.choice([None, 0, 1, 2]), rnd.random() < 0.4
+            for store in (lazy, eager):
+                store.sort(col, rev)
+        elif op < 0.65:
+            changed = {k: make_row(rnd) for k in rnd.sample(list(rows), 5)}
+            if rnd.random() < 0.3:
+                changed[f"k{next_key}"] = make_row(rnd)
+                next_key += 1
+            rows.update(changed)
+            for store in (lazy, eager):
+                store.update_rows(changed)
+        elif op < 0.72:
+            gone = rnd.sample(list(rows), 3)
+            for key in gone:
+                del rows[key]
+            for store in (lazy, eager):
+                store.update_rows({}, removed=gone)
+        elif op < 0.8:
+            for key in rnd.sample(list(rows), 4):
+                rows[key] = make_row(rnd)
+            for store in (lazy, eager):
+                store.set_rows(dict(rows))
+        elif op < 0.9:
+            lazy.warm(FAR, slices=rnd.randint(1, 40))
+        else:
+            lazy.advance(FAR, slices=rnd.randint(1, 5))
+        check(lazy, eager, rnd)
+    assert lazy.view == eager.view
+
+
+def test_a_filter_scans_only_as_far_as_the_window_needs() -> None:
+    rows = {f"k{i}": [("zendesk" if i % 10 == 0 else "crm") + f" {i}", str(i), "ok"] for i in range(50_000)}
+    store = RowStore(COLUMNS, step=1000)
+    store.set_rows(rows)
+    store.apply_filter(parse_filter("zendesk"))
+    assert store.pending
+    assert [store.keys[i] for i in store.window(0, 40)] == [f"k{i}" for i in range(0, 400, 10)]
+    assert store.pending and store._scan is not None and store._scan.pos == 1000  # one slice
+    assert len(store.view) == 5000 and not store.pending  # asking for the whole view finishes it
+
+
+def test_sorted_orders_are_built_ahead_so_a_sort_is_a_lookup() -> None:
+    rows = {f"k{i}": [f"name {(i * 7919) % 5000:05d}", str(i % 97), "ok"] for i in range(5000)}
+    store = RowStore(COLUMNS, step=512)
+    store.set_rows(rows)
+    while not store.warm(FAR, slices=1):
+        pass
+    assert {(0, False), (1, False), (2, False)} <= set(store._perms)
+    ready = store._perms[(1, False)]
+    store.sort(1)
+    assert store._order is ready
+    values = [int(store.cells[i][1]) for i in store.view]  # type: ignore[arg-type]
+    assert values == sorted(values)
+
+
+# -- the widget: what a user sees while the scans and the deferred rows are carried on ---------
+
+from textual.app import App, ComposeResult  # noqa: E402
+
+from gctui.tui.widgets.dataview import DataView  # noqa: E402
+
+WIDE = [Column("name", "Name", 20), Column("n", "N", 8, numeric=True), Column("state", "State", 6)]
+
+
+class BigApp(App[None]):
+    def __init__(self, view: DataView) -> None:
+        super().__init__()
+        self.view = view
+        self.counted = 0
+
+    def compose(self) -> ComposeResult:
+        yield self.view
+
+    def on_data_view_counted(self, message: DataView.Counted) -> None:
+        self.counted += 1
+
+
+def big_rows(n: int, tag: str = "") -> dict[str, list[object]]:
+    return {f"k{i}": [f"{'zendesk' if i % 50 == 0 else 'crm'} {i}{tag}", str(i), "ok"] for i in range(n)}
+
+
+async def test_a_big_filter_shows_its_first_rows_then_counts_them_all() -> None:
+    view = DataView(WIDE, lazy_rows=100)
+    view.store.step = 500
+    app = BigApp(view)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view.set_rows(big_rows(20_000))
+        await pilot.pause()
+        view.apply_filter("zendesk")
+        assert view.store.pending and view.shown_count() is None  # drawn before it is counted
+        assert view.current_key() == "k0"
+        for _ in range(200):
+            if app.counted:
+                break
+            await pilot.pause(0.01)
+        assert app.counted == 1 and view.shown_count() == 400
+        assert view.virtual_size.height == 401  # the scrollbar knows them all
+        await pilot.press("end")
+        assert view.current_key() == "k19950"
+
+
+async def test_many_changed_rows_the_ones_on_screen_first_and_nothing_is_lost() -> None:
+    view = DataView(WIDE, lazy_rows=100)
+    app = BigApp(view)
+    async with app.run_test(size=(60, 20)) as pilot:
+        rows = big_rows(5000)
+        view.set_rows(rows)
+        await pilot.pause()
+        changed = {k: [r[0], str(int(str(r[1])) + 1), "ok"] for k, r in list(rows.items())[::10]}
+        view.update_rows(changed)
+        assert view._deferred and "k0" not in view._deferred  # on screen: changed at once
+        assert view.store.row("k0")[1] == "1" and view.changed_cells("k0") == frozenset({1})
+        assert view.get_row("k4990")[1] == "4991"  # read before it was due: changed first
+        view.update_rows(changed)  # the same again: nothing changes, nothing is lost
+        for _ in range(100):
+            if not view._deferred:
+                break
+            await pilot.pause(0.01)
+        assert not view._deferred
+        assert all(view.store.row(k)[1] == r[1] for k, r in changed.items())
+        assert view.changed_cells("k2000") == frozenset({1})  # highlighted when it landed
