@@ -288,6 +288,20 @@ class DataView(ScrollView, can_focus=True):
         self._after_frame()
         return self.store.filter
 
+    def set_where(self, where: Callable[[str], bool] | None) -> None:
+        """Show only the rows whose key ``where`` accepts (None: all), besides the `/` filter
+        (a tab's expression filter): asked as the view is scanned, so a big table shows its
+        first rows at once. Give a new predicate when its answers change for unchanged rows."""
+        self._flush()
+        before = self._window()
+        self.store.set_where(where)
+        self._settle(before)
+        self._after_frame()
+
+    @property
+    def where(self) -> Callable[[str], bool] | None:
+        return self.store.where
+
     def filter_soon(self, expr: str) -> None:
         """Apply ``expr`` once typing pauses for ``filter_delay``; posts `FilterApplied`."""
         if self._filter_timer is not None:

@@ -94,26 +94,34 @@ def _same(a: Cell, b: Cell) -> bool:
 class _Scan:
     """A view being built: positions ``pos:`` of ``order`` are still to be looked at.
 
-    ``known``: the filter's complete mask (only the view is being built); otherwise the filter
-    is being run, over the rows ``within`` allows (a wider filter's mask) when given, and its
-    mask is filled in as the scan goes."""
+    The text filter ``flt`` (None: none): ``known`` is its complete mask (only the view is being
+    built); otherwise it is being run, over the rows ``within`` allows (a wider filter's mask)
+    when given, and its ``mask`` is filled in as the scan goes. Then the row predicate ``where``
+    (None: none), from ``where_known`` when its answers are known, else asked; when it is asked
+    of every row (no text filter before it) its answers are kept in ``where_built``."""
 
-    __slots__ = ("flt", "known", "mask", "order", "pos", "within")
+    __slots__ = ("flt", "known", "mask", "order", "pos", "where", "where_built", "where_known", "within")
 
     def __init__(
         self,
         order: Sequence[int],
-        flt: RowFilter,
+        flt: RowFilter | None,
         known: bytearray | None,
         within: bytearray | None,
         rows: int,
+        where: Callable[[str], bool] | None = None,
+        where_known: bytearray | None = None,
     ) -> None:
         self.order = order
         self.pos = 0
         self.known = known
         self.within = within
         self.flt = flt
-        self.mask = bytearray(rows) if known is None else known
+        self.mask = None if flt is None else bytearray(rows) if known is None else known
+        self.where = where
+        self.where_known = where_known
+        asked = where is not None and where_known is None and flt is None
+        self.where_built = bytearray(rows) if asked else None
 
 
 class RowStore:
@@ -139,6 +147,10 @@ class RowStore:
         self._text_cols: set[int] = set()
         self.filter: RowFilter = parse_filter("")
         self._match: bytearray | None = None  # the filter's complete mask (None: no filter)
+        # A row predicate by key besides the text filter (a tab's expression filter), and its
+        # answers once every row has been asked.
+        self.where: Callable[[str], bool] | None = None
+        self._where_mask: bytearray | None = None
         # Masks of the last few filters over the current rows (any change to a row clears it):
         # Backspace is a lookup, and one more typed letter searches only what was shown.
         self._masks: dict[str, tuple[RowFilter, bytearray, int]] = {}  # (filter, mask, rows shown)
@@ -214,10 +226,14 @@ class RowStore:
                 return None
             while self._scan is not None and self._scan.pos <= place:
                 self._step(self.step)
-            if not scan.mask[base]:
+            if scan.mask is not None and not scan.mask[base]:
                 return None
         elif self._match is not None and not self._match[base]:
             return None
+        if self.where is not None:
+            answers = self._where_mask
+            if not (answers[base] if answers is not None else self.where(key)):
+                return None
         view = self._view
         if self._order is None:  # base order: the view is ascending
             at = bisect.bisect_left(view, base)
@@ -404,6 +420,16 @@ class RowStore:
                 if match[i] != now:
                     match[i] = now
                     moved = True
+        if self.where is not None:
+            answers, keys, pred = self._where_mask, self.keys, self.where
+            if answers is None:
+                moved = True  # not asked yet: the view is scanned again (lazily)
+            else:
+                for i in rows:
+                    now = pred(keys[i])
+                    if answers[i] != now:
+                        answers[i] = now
+                        moved = True
         return moved
 
     def _append(self, key: str, new: Sequence[Cell]) -> None:
@@ -427,6 +453,8 @@ class RowStore:
                 self._sortvals_done[col] = i + 1
         if self._match is not None:
             self._match.append(self.filter.matches_text(row_text(new)))
+        if self._where_mask is not None and self.where is not None:
+            self._where_mask.append(self.where(key))
         if self._order is not None:
             self._order.append(i)
 
@@ -475,6 +503,7 @@ class RowStore:
         self._perms = {}
         self._order = None
         self._match = None
+        self._where_mask = None
         self._scan = None
         if self.sort_col is not None:
             self._order = self._perm(self.sort_col, self.sort_reverse)
@@ -489,6 +518,14 @@ class RowStore:
         self._match = None
         self._start_view(cold=flt.active)
 
+    def set_where(self, where: Callable[[str], bool] | None) -> None:
+        """Show only the rows whose key ``where`` accepts (None: all), besides the filter. It
+        is asked lazily, as the view is scanned; give a new one when its answers change."""
+        self.complete()  # the text filter's mask is then known
+        self.where = where
+        self._where_mask = None
+        self._start_view(cold=False)
+
     def sort(self, col: int | None, reverse: bool = False) -> None:
         self.complete()  # the filter's mask is then known: the new view is a lookup per row
         self.sort_col, self.sort_reverse = col, reverse
@@ -501,23 +538,27 @@ class RowStore:
         order: list[int] | range = self._order if self._order is not None else range(len(self.keys))
         self._scan = None
         flt = self.filter
+        where, answers, rows = self.where, self._where_mask, len(self.keys)
         if not flt.active:
             self._match = None
-            # (not a copy: the order lists are replaced, never changed in place, once shown)
-            self._view = order
-            return
-        if cold:
-            key = self._mask_key(flt)
-            hit = self._masks.pop(key, None)
-            if hit is not None:
-                self._masks[key] = hit
-                self._match = hit[1]
-        if self._match is not None:
-            scan = _Scan(order, flt, self._match, None, len(self.keys))
+            if where is None:
+                # (not a copy: the order lists are replaced, never changed in place, once shown)
+                self._view = order
+                return
+            scan = _Scan(order, None, None, None, rows, where, answers)
         else:
-            wider = [(count, m) for f, m, count in self._masks.values() if flt.narrows(f)]
-            within = min(wider, key=operator.itemgetter(0))[1] if wider else None
-            scan = _Scan(order, flt, None, within, len(self.keys))
+            if cold:
+                key = self._mask_key(flt)
+                hit = self._masks.pop(key, None)
+                if hit is not None:
+                    self._masks[key] = hit
+                    self._match = hit[1]
+            if self._match is not None:
+                scan = _Scan(order, flt, self._match, None, rows, where, answers)
+            else:
+                wider = [(count, m) for f, m, count in self._masks.values() if flt.narrows(f)]
+                within = min(wider, key=operator.itemgetter(0))[1] if wider else None
+                scan = _Scan(order, flt, None, within, rows, where, answers)
         self._scan = scan
         self._view = []
         if len(self.keys) <= self.lazy_rows:
@@ -554,34 +595,54 @@ class RowStore:
         b = min(len(scan.order), a + rows)
         chunk = scan.order[a:b]
         ranged = isinstance(chunk, range)
-        if scan.known is not None:
+        found: Sequence[int]
+        if scan.flt is None:
+            found = chunk
+        elif scan.known is not None:
             picks = scan.known[a:b] if ranged else map(scan.known.__getitem__, chunk)
             found = list(itertools.compress(chunk, picks))
         else:
-            if scan.within is None:
-                rows_in: Sequence[int] = chunk
-            else:
+            rows_in: Sequence[int] = chunk
+            if scan.within is not None:
                 picks = scan.within[a:b] if ranged else map(scan.within.__getitem__, chunk)
                 rows_in = list(itertools.compress(chunk, picks))
-                ranged = False
             texts = self.texts()
-            sub = texts[a:b] if ranged else list(map(texts.__getitem__, rows_in))
+            whole = ranged and scan.within is None
+            sub = texts[a:b] if whole else list(map(texts.__getitem__, rows_in))
             hits = scan.flt.mask(sub)
             found = list(itertools.compress(rows_in, hits))
-            if ranged:
+            assert scan.mask is not None
+            if whole:
                 scan.mask[a:b] = hits
             else:
                 mask = scan.mask
                 for i in found:
                     mask[i] = 1
+        if scan.where is not None:
+            if scan.where_known is not None:
+                found = list(itertools.compress(found, map(scan.where_known.__getitem__, found)))
+            else:
+                keys, pred = self.keys, scan.where
+                answers = bytearray(pred(keys[i]) for i in found)
+                built = scan.where_built
+                if built is not None:  # asked of every row of the chunk: kept
+                    if ranged:
+                        built[a:b] = answers
+                    else:
+                        for i in itertools.compress(found, answers):
+                            built[i] = 1
+                found = list(itertools.compress(found, answers))
         self._view.extend(found)  # type: ignore[union-attr]
         scan.pos = b
         if b >= len(scan.order):
             self._scan = None
-            if scan.known is None:
+            if scan.where_built is not None:
+                self._where_mask = scan.where_built
+            if scan.flt is not None and scan.known is None:
+                assert scan.mask is not None
                 self._match = scan.mask
                 # most recent last
-                self._masks[self._mask_key(scan.flt)] = (scan.flt, scan.mask, len(self._view))
+                self._masks[self._mask_key(scan.flt)] = (scan.flt, scan.mask, scan.mask.count(1))
                 while len(self._masks) > _MASKS_KEPT:
                     del self._masks[next(iter(self._masks))]
 
