@@ -35,6 +35,22 @@ def clean(text: object, *, keep_newlines: bool = False) -> str:
     return _CONTROL.sub(_escape, s)
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"); tab and CR survive
+# `clean` as spaces, so the first character is all that is left to check.
+_FORMULA_START = ("=", "+", "-", "@")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def spreadsheet_safe(text: object) -> str:
+    """``clean`` text for a CSV cell: one that starts as a formula would (``=``, ``+``, ``-``,
+    ``@``) gets a leading ``'``, so a spreadsheet shows it as text. A plain number such as
+    "-12" and the lone "-" of a missing value stay as they are."""
+    s = clean(text)
+    if s[:1] in _FORMULA_START and s != "-" and not _PLAIN_NUMBER.fullmatch(s):
+        return "'" + s
+    return s
+
+
 def clean_optional(text: object) -> str | None:
     """``clean`` that keeps None as None (for optional fields)."""
     return None if text is None else clean(text)

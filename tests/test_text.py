@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from gctui.text import clean
+from gctui.text import clean, spreadsheet_safe
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,22 @@ def test_cleaned_text_takes_the_width_it_shows() -> None:
     for raw in ("a\u200bb", "x\u2060y", "\ufeffz"):
         out = clean(raw)
         assert cell_len(out) == len(out)
+
+
+@pytest.mark.parametrize(
+    ("raw", "cell"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("\t=1", " =1"),  # a tab is a space after `clean`: a spreadsheet no longer sees "="
+        ("-", "-"),
+        ("-12", "-12"),
+        ("+1,234.5", "+1,234.5"),
+        ("Get customer", "Get customer"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_spreadsheet_safe_defuses_what_a_spreadsheet_would_run(raw: str, cell: str) -> None:
+    assert spreadsheet_safe(raw) == cell

