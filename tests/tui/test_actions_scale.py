@@ -43,6 +43,9 @@ async def test_ten_thousand_actions_load_progressively_and_stay_responsive(tmp_p
             await pilot.press("colon", *"filter risk", "enter")
             await pilot.pause()
             risky = sum(1 for r in tab.rows.values() if r.risk)
+            # the status line counts once the table has scanned every row (after the frame)
+            status = app.query_one("#actions-status")
+            await wait_for(pilot, lambda: f"{risky:,} shown" in str(status.render()), timeout=10)
             assert 0 < view.shown == risky < ACTIONS
             window = window_keys(view)
             await wait_for(pilot, lambda: all(tab.used.value(k) is not None for k in window), timeout=20)

@@ -220,14 +220,12 @@ class DataActionsTab(ChangeActions, FeatureTab):
             self._pos.setdefault(row.id, len(self._pos))
             fresh[row.id] = self.cells[row.id] = cells(row, self.used.value(row.id))
         if first:  # the first load fills the table as batches come; a reload swaps once, at the end
-            keep = self._keep
             view = self.data_view()
-            shown = {k: c for k, c in fresh.items() if keep is None or keep(self.rows[k])}
-            gone = [k for k in fresh if k not in shown and k in view.store.pos]
             saved = view.flash_seconds
             view.flash_seconds = 0 if not message.early else saved  # statistics in: not "changes"
             try:
-                view.update_rows(shown, removed=gone)
+                # every row goes in: `:filter`'s predicate (the table's `where`) hides the others
+                view.update_rows(fresh)
             finally:
                 view.flash_seconds = saved
             what = "listed, statistics loading…" if message.early else "ready"
@@ -251,8 +249,23 @@ class DataActionsTab(ChangeActions, FeatureTab):
         self._update_status()
 
     def _refresh_view(self) -> None:
+        self.data_view().set_rows({k: self.cells[k] for k in self.rows})
+        self._apply_where()
+
+    def _apply_where(self) -> None:
+        """The expression filter as the table's row predicate: asked lazily, row by row, as
+        the table scans its view (the rows stay in the table, so nothing is rebuilt)."""
         keep = self._keep
-        self.data_view().set_rows({k: self.cells[k] for k, r in self.rows.items() if keep is None or keep(r)})
+        view = self.data_view()
+        if keep is None:
+            view.set_where(None)
+            return
+
+        def where(key: str) -> bool:
+            row = self.rows.get(key)  # (the tab's rows as they are now: a reload replaces them)
+            return row is not None and keep(row)
+
+        view.set_where(where)
 
     def _set_row(self, row: ActionRow, *, flash: bool) -> None:
         self.rows[row.id] = row
@@ -364,7 +377,7 @@ class DataActionsTab(ChangeActions, FeatureTab):
             return
         problem.display = False
         self.expression, self._keep = text, keep
-        self._refresh_view()
+        self._apply_where()
         self._update_status()
 
     # -- the changes' messages (the keys are in ChangeActions) -----------------------------
