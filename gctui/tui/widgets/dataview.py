@@ -167,8 +167,12 @@ class DataView(ScrollView, can_focus=True):
     # -- data ---------------------------------------------------------------------------------
 
     def set_rows(self, rows: Mapping[str, Sequence[Cell]]) -> Changes:
-        """Replace the data; unchanged rows cost nothing to draw, changed cells are highlighted."""
+        """Replace the data; unchanged rows cost nothing to draw, changed cells are highlighted.
+        The same rows in the same order: only those that changed are given on (`update_rows`)."""
         self._flush()
+        changed = self.store.changed_rows(rows)
+        if changed is not None:
+            return self.update_rows(changed)
         return self._change(lambda: self.store.set_rows(rows))
 
     def update_rows(self, rows: Mapping[str, Sequence[Cell]], removed: Sequence[str] = ()) -> Changes:

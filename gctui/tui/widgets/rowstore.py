@@ -294,24 +294,28 @@ class RowStore:
 
     def set_rows(self, rows: Mapping[str, Sequence[Cell]]) -> Changes:
         """Replace every row. Same keys in the same order: only changed rows are touched."""
+        changed = self.changed_rows(rows)
+        if changed is None:
+            return self._rebuild(list(rows), list(rows.values()))
+        return self.update_rows(changed)
+
+    def changed_rows(self, rows: Mapping[str, Sequence[Cell]]) -> dict[str, Sequence[Cell]] | None:
+        """The rows of ``rows`` that differ from those held, or None when the keys (or their
+        order) differ. Rows given as the same objects are passed over in C."""
+        if len(rows) != len(self.keys) or not self.keys:
+            return None
         keys = list(rows)
         if keys != self.keys:
-            return self._rebuild(keys, list(rows.values()))
-        self.complete()
-        changes = Changes()
-        redo = False
+            return None
+        cells, values = self.cells, list(rows.values())
         check_styles = bool(self._text_cols)
-        changed: list[int] = []
-        touched: set[int] = set()
-        for i, (old, new) in enumerate(zip(self.cells, rows.values(), strict=True)):
-            if old is new or (old == new and not (check_styles and self._styles_differ(old, new))):
+        out: dict[str, Sequence[Cell]] = {}
+        for i in itertools.compress(range(len(values)), map(operator.is_not, cells, values)):
+            old, new = cells[i], values[i]
+            if old == new and not (check_styles and self._styles_differ(old, new)):
                 continue
-            cols = self._update(i, new, changes)
-            if cols:
-                changed.append(i)
-                touched.update(cols)
-        self._refilter(self._updated(changed, touched) or redo)
-        return changes
+            out[keys[i]] = new
+        return out
 
     def update_rows(self, rows: Mapping[str, Sequence[Cell]], removed: Iterable[str] = ()) -> Changes:
         """Change or add some rows (and drop ``removed``): the cost follows the rows given."""
