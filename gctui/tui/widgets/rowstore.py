@@ -144,6 +144,9 @@ class RowStore:
         self._sortvals_done: dict[int, int] = {}  # a column's values built so far (by `warm`)
         self._stale_values: dict[int, set[int]] = {}  # per column: rows whose value is old
         self._perms: dict[tuple[int, bool], list[int]] = {}  # a fresh sort's order per column
+        # and each row's place in it (a cursor is found again by a binary search on it)
+        self._ranks: dict[tuple[int, bool], list[int]] = {}
+        self._ints: list[int] | None = None  # 0..n-1, shared by the orders (one int object each)
         self._text_cols: set[int] = set()
         self.filter: RowFilter = parse_filter("")
         self._match: bytearray | None = None  # the filter's complete mask (None: no filter)
@@ -244,9 +247,14 @@ class RowStore:
         """Where ``base`` is in ``seq``, a part of the sorted order: a binary search by the
         sorted column's value, then a look through the rows that tie with it."""
         assert self.sort_col is not None
-        values = self._values(self.sort_col)
+        col, rev = self.sort_col, self.sort_reverse
+        if self._order is not None and self._perms.get((col, rev)) is self._order:
+            # the order of a fresh sort: by the rows' places in it, no sort value needed
+            rank = self._rank(col, rev)
+            at = bisect.bisect_left(seq, rank[base], key=rank.__getitem__)
+            return at if at < len(seq) and seq[at] == base else None
+        values = self._values(col)
         value = values[base]
-        rev = self.sort_reverse
 
         def first(pred: Callable[[SortValue], bool]) -> int:
             lo, hi = 0, len(seq)
@@ -414,8 +422,9 @@ class RowStore:
         for col in touched:
             if col in self._sortvals:
                 self._stale_values.setdefault(col, set()).update(rows)
-            self._perms.pop((col, False), None)
-            self._perms.pop((col, True), None)
+            for rev in (False, True):
+                self._perms.pop((col, rev), None)
+                self._ranks.pop((col, rev), None)
         moved = self.sort_col in touched
         if self._match is not None:
             flt, match, cells = self.filter, self._match, self.cells
@@ -440,6 +449,9 @@ class RowStore:
         i = len(self.keys)
         self._masks.clear()
         self._perms.clear()
+        self._ranks.clear()
+        if self._ints is not None:
+            self._ints.append(i)
         self.keys.append(key)
         self.pos[key] = i
         self.cells.append(new)
@@ -505,6 +517,8 @@ class RowStore:
         self._sortvals_done = {}
         self._stale_values = {}
         self._perms = {}
+        self._ranks = {}
+        self._ints = None
         self._order = None
         self._match = None
         self._where_mask = None
@@ -674,12 +688,17 @@ class RowStore:
                     values[i] = sort_value(r[col] if col < len(r) else None, numeric)
         return values
 
+    def _base_ints(self) -> list[int]:
+        if self._ints is None or len(self._ints) != len(self.keys):
+            self._ints = list(range(len(self.keys)))
+        return self._ints
+
     def _perm(self, col: int, reverse: bool) -> list[int]:
         """The order of a fresh sort by ``col`` (ties in base order, missing values last)."""
         perm = self._perms.get((col, reverse))
         if perm is None:
             values = self._values(col)
-            rows = range(len(self.keys))
+            rows = self._base_ints()
             present = list(itertools.compress(rows, map(operator.is_not, values, repeat(None))))
             # With reverse=True CPython reverses, sorts stably and reverses back: ties stay in order.
             present.sort(key=values.__getitem__, reverse=reverse)  # type: ignore[arg-type]
@@ -687,6 +706,18 @@ class RowStore:
                 present.extend(itertools.compress(rows, map(operator.is_, values, repeat(None))))
             perm = self._perms[(col, reverse)] = present
         return perm
+
+    def _rank(self, col: int, reverse: bool) -> list[int]:
+        """Each row's place in `_perm(col, reverse)`."""
+        rank = self._ranks.get((col, reverse))
+        if rank is None:
+            perm = self._perm(col, reverse)
+            ints = self._base_ints()
+            rank = [0] * len(perm)
+            for place, base in zip(ints, perm, strict=True):
+                rank[base] = place
+            self._ranks[(col, reverse)] = rank
+        return rank
 
     def _sort(self, again: bool = False) -> None:
         col = self.sort_col
@@ -731,25 +762,40 @@ class RowStore:
             elif not self.prepared:
                 self._build_texts(min(n, self._texts_done + self.step))
             else:
-                col = self._next_cold()
-                if col is None:
+                work = self._next_work()
+                if work is None:
+                    self._drop_values()
                     return True
-                done = self._sortvals_done.get(col, 0)
-                if done < n:
-                    self._values(col, min(n, done + self.step))
+                what, col, rev = work
+                if what == "values":
+                    self._values(col, min(n, self._sortvals_done.get(col, 0) + self.step))
+                elif what == "perm":
+                    self._perm(col, rev)
                 else:
-                    self._perm(col, False)
+                    self._rank(col, rev)
         return False
 
-    def _next_cold(self) -> int | None:
-        """The next column without a sorted order: from the one after the sorted column on."""
-        count = len(self.columns)
+    def _drop_values(self) -> None:
+        """Sort values are kept for the sorted column only (a refresh re-sorts by them): a
+        sort uses its column's order and ranks, and 100k rows of values per column add up."""
+        for col in [c for c in self._sortvals if c != self.sort_col]:
+            del self._sortvals[col]
+            self._sortvals_done.pop(col, None)
+            self._stale_values.pop(col, None)
+
+    def _next_work(self) -> tuple[str, int, bool] | None:
+        """What to build next: each column's order (its values first, a slice at a time) and
+        ranks, from the one after the sorted column on (`s` goes there), then the sorted
+        column's other direction (`S`)."""
+        count, n = len(self.columns), len(self.keys)
         start = 0 if self.sort_col is None else self.sort_col + 1
-        for step in range(count):
-            col = (start + step) % count
-            if (col, False) not in self._perms:
-                return col
-        if self.sort_col is not None and (self.sort_col, not self.sort_reverse) not in self._perms:
-            # `S` reverses: have that order ready too
-            self._perm(self.sort_col, not self.sort_reverse)
+        wanted = [((start + step) % count, False) for step in range(count)]
+        if self.sort_col is not None:
+            wanted.append((self.sort_col, not self.sort_reverse))
+        for col, rev in wanted:
+            if (col, rev) not in self._perms:
+                built = self._sortvals_done.get(col, 0) if col in self._sortvals else 0
+                return ("values" if built < n else "perm", col, rev)
+            if (col, rev) not in self._ranks:
+                return ("rank", col, rev)
         return None
