@@ -109,7 +109,17 @@ class WorkerPool:
         job._listeners.extend(self.listeners)
         self._jobs[job.id] = job
         job.task = asyncio.get_running_loop().create_task(self._run(job, fn), name=f"job:{name}")
+        job.task.add_done_callback(lambda task: self._cancelled_early(job, task))
         return job
+
+    def _cancelled_early(self, job: Job[Any], task: asyncio.Task[Any]) -> None:
+        """A task cancelled before its first step never runs `_run`'s body: without this its
+        job would stay pending (and counted as active) for good."""
+        if task.cancelled() and not job.finished:
+            job.state = JobState.CANCELLED
+            job.finished_at = time.monotonic()
+            self._forget_later(job)
+            job._notify()
 
     async def run(self, name: str, fn: JobFn[T], *, group: str | None = None) -> T:
         """Submit and wait; errors propagate to the caller (and are recorded on the job).

@@ -108,3 +108,23 @@ async def test_pool_progress_and_cancellation() -> None:
     assert job.state is JobState.CANCELLED
     assert seen and seen[-1][1] == 100
     await pool.close()
+
+
+async def test_a_job_cancelled_before_it_starts_is_cancelled_not_pending() -> None:
+    """Cancelled in the same step it was submitted (a tab closing, a crawl re-prioritised): the
+    task never runs, and the header must not count the job as spending the budget for good."""
+    pool = WorkerPool(concurrency=1)
+    ran: list[str] = []
+    states: list[JobState] = []
+
+    async def work(job) -> None:  # type: ignore[no-untyped-def]
+        ran.append(job.name)
+
+    job = pool.submit("early", work, group="flows", on_update=lambda j: states.append(j.state))
+    job.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await job.wait()
+    await asyncio.sleep(0)  # the task's done callbacks run
+    assert ran == [] and job.state is JobState.CANCELLED and job.finished
+    assert pool.active() == [] and states == [JobState.CANCELLED]
+    await pool.close()
