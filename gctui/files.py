@@ -8,6 +8,7 @@ Imports nothing else of gctui."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from pathlib import Path
 from typing import TextIO
@@ -69,6 +70,21 @@ def open_new_private(path: Path, *, newline: str | None = None) -> TextIO:
     and O_EXCL refuses a symlink planted there too)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
+
+
+def open_private_db(path: Path, *, synchronous: str = "FULL") -> sqlite3.Connection:
+    """A SQLite file for the user's eyes only: its folder 0700, the file and the WAL/shared
+    memory files beside it 0600 (SQLite gives those the database's mode; old ones are
+    tightened). Autocommit, WAL, usable from any thread (callers hold their own lock)."""
+    private_dir(path.parent)
+    private_file(path)
+    for suffix in ("-wal", "-shm"):
+        if (side := path.with_name(path.name + suffix)).exists():
+            private_file(side)
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA synchronous={synchronous}")
+    return db
 
 
 def _tighten(path: Path) -> None:

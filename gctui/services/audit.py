@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Self
 
-from gctui.files import private_dir, private_file
+from gctui.files import open_private_db, private_file
 
 
 def canonical_json(document: Any) -> bytes:
@@ -46,16 +45,9 @@ class AuditedStore:
         self.path = Path(path)
         self.scope = scope
         self.audit_path = self.path.with_name(audit_name)
-        private_dir(self.path.parent)
-        private_file(self.path)
-        for suffix in ("-wal", "-shm"):
-            if (side := self.path.with_name(self.path.name + suffix)).exists():
-                private_file(side)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db = open_private_db(self.path)
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(schema + AUDIT_SCHEMA)
             if schema_version is not None:
                 self._db.execute(f"PRAGMA user_version={int(schema_version)}")

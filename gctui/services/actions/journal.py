@@ -10,7 +10,6 @@ because the user cancelled. The file is private (0600) in the platform data dir.
 from __future__ import annotations
 
 import enum
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import platformdirs
 
-from gctui.files import private_dir, private_file
+from gctui.files import open_private_db
 
 APP_NAME = "gctui"
 _SCHEMA = """
@@ -93,16 +92,9 @@ class Journal:
     def __init__(self, path: Path, scope: str) -> None:
         self.path = Path(path)
         self.scope = scope
-        private_dir(self.path.parent)
-        private_file(self.path)
-        for suffix in ("-wal", "-shm"):
-            if (side := self.path.with_name(self.path.name + suffix)).exists():
-                private_file(side)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db = open_private_db(self.path)
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
 
     def start_batch(self, kind: Kind, origin_batch: int | None = None) -> Batch:

@@ -7,7 +7,6 @@ credentials: only what :class:`ProbeRow` shows. ``scope`` keeps the history of s
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from gctui.files import private_dir, private_file
+from gctui.files import open_private_db
 from gctui.services.health.models import HistoryPoint, ProbeRow, ProbeStatus
 
 APP_NAME = "gctui"
@@ -58,16 +57,10 @@ class HistoryStore:
     def __init__(self, path: Path, scope: str = "default") -> None:
         self.path = Path(path)
         self.scope = scope
-        # Probe errors name the org's queues, flows and hosts: the user's eyes only (0700/0600).
-        private_dir(self.path.parent)
-        private_file(self.path)
-        for suffix in ("-wal", "-shm"):  # SQLite creates these with the DB's mode; tighten old ones
-            if (side := self.path.with_name(self.path.name + suffix)).exists():
-                private_file(side)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # Probe errors name the org's queues, flows and hosts: the user's eyes only (0700/0600).
+        self._db = open_private_db(self.path)
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
