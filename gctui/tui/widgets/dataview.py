@@ -163,6 +163,7 @@ class DataView(ScrollView, can_focus=True):
         self._idle_timer: Timer | None = None
         self._warm = False  # idle work left (row texts, sorted orders)
         self._deferred: dict[str, Sequence[Cell]] = {}  # changed rows off screen, for after the frame
+        self._frozen_at = 0  # rows held when this table last froze the heap (gc.freeze)
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -212,11 +213,14 @@ class DataView(ScrollView, can_focus=True):
         before = self._window()
         first = not self.store.keys
         changes = apply()
-        if changes.structural and len(self.store) > self.store.lazy_rows:
+        rows = len(self.store)
+        if changes.structural and rows > self.store.lazy_rows and rows >= 2 * self._frozen_at:
             # A big table's rows live as long as the table: out of the collector's reach,
             # the next young-generation collections (several per frame) do not walk its
-            # 100k-entry lists, nor do full collections its million cells.
+            # 100k-entry lists, nor do full collections its million cells. (Cyclic garbage
+            # alive at that moment is never collected: so once per doubling of the rows.)
             gc.freeze()
+            self._frozen_at = rows
         if first or (changes.structural and not self._widths_fixed()):
             self._layout_columns()
         if changes.cells and not first and self.flash_seconds > 0:
