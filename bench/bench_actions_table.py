@@ -340,14 +340,25 @@ async def run(
             "health run",
         )
         await asyncio.sleep(0.3)
-        tab = app.query_one(DataActionsTab)
-        view = tab.data_view()
-        status: Any = tab.query_one("#actions-status")
 
-        frames.watch("first rows", lambda: view.total > 0 and bool(view._lines) and bool(view.region.area))
-        frames.watch(
-            "full table", lambda: tab.loaded and view.total == n and "loading" not in str(status.render())
-        )
+        def shown_tab() -> Any:
+            """The tab once `2` has mounted it (its module is imported when first shown)."""
+            found = app.query(DataActionsTab)
+            return found.first() if found else None
+
+        def first_rows() -> bool:
+            t = shown_tab()
+            v = t.data_view() if t is not None else None
+            return v is not None and v.total > 0 and bool(v._lines) and bool(v.region.area)
+
+        def full_table() -> bool:
+            t = shown_tab()
+            if t is None or not t.loaded or t.data_view().total != n:
+                return False
+            return "loading" not in str(t.query_one("#actions-status").render())
+
+        frames.watch("first rows", first_rows)
+        frames.watch("full table", full_table)
         before = sim.stats()
         probe = LagProbe()
         probe.start()
@@ -356,6 +367,9 @@ async def run(
         await pilot.press("2")
         first = await frames.until("first rows", load_timeout)
         full = await frames.until("full table", load_timeout - (first - t0))
+        tab = app.query_one(DataActionsTab)
+        view = tab.data_view()
+        status: Any = tab.query_one("#actions-status")
         cpu = time.process_time() - cpu0
         out["loop_stall"] = await probe.stop()
         after = sim.stats()

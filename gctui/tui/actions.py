@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from textual.binding import Binding, BindingType
 
@@ -56,9 +56,46 @@ class TabSpec:
     key: str  # the key that shows it, also its `:` command is the id
 
 
+class TabDeclaration(Protocol):
+    """A tab as the registry and the tab bar know it: its declarations, and its class when it
+    is first shown. A :class:`FeatureTab` subclass is one (``load`` returns the class itself);
+    a :class:`LazyTab` imports the tab's module only then."""
+
+    @property
+    def TAB(self) -> TabSpec: ...
+
+    @property
+    def ACTIONS(self) -> tuple[ActionSpec, ...]: ...
+
+    def load(self) -> type[FeatureTab]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LazyTab:
+    """A tab declared by its light ``*_keys`` module: the key registry, the tab bar and `?`
+    read ``TAB`` and ``ACTIONS``; the module with the tab's widgets (``path``,
+    ``"package.module:Class"``) is imported when the tab is first shown."""
+
+    TAB: TabSpec
+    ACTIONS: tuple[ActionSpec, ...]
+    path: str
+
+    def load(self) -> type[FeatureTab]:
+        import importlib
+
+        module, _, name = self.path.partition(":")
+        cls: type[FeatureTab] = getattr(importlib.import_module(module), name)
+        return cls
+
+
 class Entry(NamedTuple):
     spec: ActionSpec
-    tab: type[FeatureTab] | None  # the scope: None for the app, else the tab class
+    tab: TabDeclaration | None  # the scope: None for the app, else the tab
+
+
+def same_tab(a: TabDeclaration | None, b: TabDeclaration | None) -> bool:
+    """One scope, whether given by the tab's class or by its declaration."""
+    return a is b or (a is not None and b is not None and a.TAB.id == b.TAB.id)
 
 
 APP_ACTIONS: tuple[ActionSpec, ...] = (
@@ -134,25 +171,29 @@ def bindings(specs: Iterable[ActionSpec]) -> list[BindingType]:
 class Registry:
     """Every action of an app with these tabs, each with its typed scope."""
 
-    def __init__(self, tabs: Sequence[type[FeatureTab]]) -> None:
+    def __init__(self, tabs: Sequence[TabDeclaration]) -> None:
         self.tabs = tuple(tabs)
         self.app_specs = APP_ACTIONS + tuple(tab_switch(t.TAB) for t in self.tabs)
         self.entries = [Entry(a, None) for a in self.app_specs]
         self.entries += [Entry(a, t) for t in self.tabs for a in t.ACTIONS]
         self._by_id = {e.spec.id: e for e in self.entries}
 
-    def live(self, tab: type[FeatureTab] | None) -> list[Entry]:
+    def live(self, tab: TabDeclaration | None) -> list[Entry]:
         """The actions bound while ``tab`` is shown: the app's (but those the tab replaces with
         its own, e.g. `e` exporting DOT rather than CSV), then the tab's."""
         replaced = {a.replaces for a in tab.ACTIONS if a.replaces} if tab is not None else set()
-        return [e for e in self.entries if (e.tab is None and e.spec.id not in replaced) or e.tab is tab]
+        return [
+            e
+            for e in self.entries
+            if (e.tab is None and e.spec.id not in replaced) or (e.tab is not None and same_tab(e.tab, tab))
+        ]
 
-    def replaced_names(self, tab: type[FeatureTab]) -> frozenset[str]:
+    def replaced_names(self, tab: TabDeclaration) -> frozenset[str]:
         """The action names of the app actions ``tab`` replaces with its own."""
         ids = {a.replaces for a in tab.ACTIONS if a.replaces}
         return frozenset(s.name for s in self.app_specs if s.id in ids)
 
-    def find_command(self, word: str, tab: type[FeatureTab] | None) -> Entry | None:
+    def find_command(self, word: str, tab: TabDeclaration | None) -> Entry | None:
         """Resolve a ':' word: a command name or an action id, among the live actions. The tab's
         own commands come first: a tab may give a shell command its own meaning (`:filter EXPR`
         in Data actions is an expression, while `/` stays the regex filter)."""

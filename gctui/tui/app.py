@@ -1,11 +1,12 @@
 """The console shell: header, tabs, prompt, footer. It draws first, then opens the org in a
-worker; every network call happens in workers through the one shared Session. A tab starts
-loading the first time it is shown."""
+worker; every network call happens in workers through the one shared Session. A tab's module is
+imported and its widgets mounted the first time it is shown, and it starts loading then."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,7 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from gctui.text import clean
 from gctui.tui import commands, tabs
-from gctui.tui.actions import ActionSpec, Entry, Registry, bindings
+from gctui.tui.actions import ActionSpec, Entry, Registry, TabDeclaration, bindings
 from gctui.tui.context import Paths, TabContext
 from gctui.tui.status import live_state
 from gctui.tui.tabs.base import FeatureTab, Filterable, WorkerFailed
@@ -64,7 +65,7 @@ class GctuiApp(App[int]):
     TITLE = "gctui"
     # Only the registry's actions: Textual's own (theme, screenshot, maximize…) are not ours.
     COMMANDS = {_actions_provider}
-    TABS: ClassVar[tuple[type[FeatureTab], ...]] = tabs.TABS
+    TABS: ClassVar[tuple[TabDeclaration, ...]] = tabs.TABS
     REGISTRY: ClassVar[Registry] = Registry(TABS)
     BINDINGS = bindings(REGISTRY.app_specs)
 
@@ -99,16 +100,19 @@ class GctuiApp(App[int]):
     def compose(self) -> ComposeResult:
         yield self._status_bar
         with TabbedContent(id="tabs"):
-            for tab in self.TABS:
+            for index, tab in enumerate(self.TABS):
                 with TabPane(f"{tab.TAB.key} {tab.TAB.title}", id=tab.TAB.id):
-                    yield tab()
+                    if index == 0:  # shown first; the others are mounted when first shown
+                        yield tab.load()()
         yield PromptBar()
         yield Footer(show_command_palette=False)  # Ctrl+P is listed by `?`: room for our keys
 
     def on_mount(self) -> None:
         if self._keymap:
             self.set_keymap(self._keymap)
-        # Draw first: the org (and the simulator, with --demo) is opened after the first frame.
+        # Draw first: the org (and the simulator, with --demo) is opened after the first frame,
+        # and the garbage collector, off during start-up (`gctui.cli.launch`), is on again.
+        self.call_after_refresh(gc.enable)
         self.call_after_refresh(self.connect)
         self._focus_tab()
 
@@ -171,11 +175,23 @@ class GctuiApp(App[int]):
         self._open_error = message.text
         self._status_bar.refresh_status()
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        tab = next(iter(event.pane.query(FeatureTab)), None)
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = await self._mount_tab(event.pane)
         if tab is not None and self.context is not None:
             tab.start(self.context)  # first shown: start loading now, not at connect
         self.refresh_bindings()
+
+    async def _mount_tab(self, pane: TabPane) -> FeatureTab | None:
+        """The tab of ``pane``; the first time, its module is imported and its widgets mounted
+        (the tab bar shows every tab, but only the shown ones cost start-up time)."""
+        tab = next(iter(pane.query(FeatureTab)), None)
+        if tab is None:
+            declared = next((t for t in self.TABS if t.TAB.id == pane.id), None)
+            if declared is None:
+                return None
+            tab = declared.load()()
+            await pane.mount(tab)
+        return tab
 
     # -- worker errors: the one handler ----------------------------------------------------------
 
@@ -284,8 +300,10 @@ class GctuiApp(App[int]):
         tab = self.active_tab()
         return tab.filter_target() if tab is not None else None
 
-    def action_show_tab(self, tab_id: str) -> None:
-        self.query_one(TabbedContent).active = tab_id
+    async def action_show_tab(self, tab_id: str) -> None:
+        tabbed = self.query_one(TabbedContent)
+        await self._mount_tab(tabbed.get_pane(tab_id))  # mounted before it is shown and focused
+        tabbed.active = tab_id
         self._focus_tab()
 
     def _focus_tab(self) -> None:

@@ -59,25 +59,25 @@ async def test_tab_2_lists_every_action_with_its_effective_timeout(sim: SimServe
         assert all("executions in the window, 20 needed" in cell(tab, r.id, "reason") for r in few)
 
 
-async def test_the_status_line_shows_the_progress_of_the_listing(tmp_path: Path) -> None:
+async def test_the_status_line_shows_the_progress_of_the_listing(tmp_path: Path, monkeypatch: Any) -> None:
     from gctui.sim import SimConfig
 
     config = SimConfig(actions=3000, flows=200, token_rate_limit=1000, rate_limit=100_000, latency_ms=150)
     async with SimServer(config) as sim:
         app = make_app(sim, tmp_path)
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: bool(app.query(DataActionsTab)))
-            tab = app.query_one(DataActionsTab)
-            status = app.query_one("#actions-status", Static)
             seen: list[str] = []  # every text the line was given: sampling it could miss one
-            shown = status.update
+            shown = Static.update
 
-            def record(content: object = "", **kw: object) -> None:
-                seen.append(str(content))
-                shown(content, **kw)  # type: ignore[arg-type]
+            def record(widget: Static, content: object = "", **kw: object) -> None:
+                if widget.id == "actions-status":
+                    seen.append(str(content))
+                shown(widget, content, **kw)  # type: ignore[arg-type]
 
-            status.update = record  # type: ignore[method-assign]
+            # the tab is mounted when first shown: catch its status line from its first text
+            monkeypatch.setattr(Static, "update", record)
             await pilot.press("2")
+            tab = app.query_one(DataActionsTab)
             await wait_for(pilot, lambda: tab.loaded, timeout=30)
             assert tab.loaded and tab.data_view().total == 3000
             progress = [s for s in seen if s.startswith("loading actions: ") and "of about 3,000" in s]

@@ -68,7 +68,7 @@ def declaration_problems(app_class: type[GctuiApp]) -> list[str]:
     """Every declared action has its Textual action method and, with an argument, its handler."""
     problems = []
     for entry in app_class.REGISTRY.entries:
-        node = app_class if entry.tab is None else entry.tab
+        node = app_class if entry.tab is None else entry.tab.load()
         spec = entry.spec
         if not callable(getattr(node, f"action_{spec.name}", None)):
             problems.append(f"{spec.id}: no {node.__name__}.action_{spec.name}")
@@ -163,10 +163,10 @@ async def test_a_tab_starts_loading_when_first_shown(sim: SimServer, tmp_path: P
     app = _two_tabs(sim, tmp_path, read_only=False)
     async with app.run_test(size=(100, 30)) as pilot:
         health = app.query_one(HealthTab)
-        dummy = app.query_one(DummyTab)
         await wait_for(pilot, lambda: health.monitor is not None)
-        assert dummy.attached == 0 and dummy.context is None
+        assert not app.query(DummyTab)  # its widgets are mounted when it is first shown
         await pilot.press("2")
+        dummy = app.query_one(DummyTab)
         await wait_for(pilot, lambda: dummy.attached == 1)
         assert dummy.context is app.context and dummy.context.history_path == tmp_path / "health.sqlite3"
         await pilot.press("1", "2")
@@ -221,6 +221,7 @@ def test_a_tab_command_shadows_the_shells_of_the_same_name() -> None:
     on_health = registry.find_command("filter", HealthTab)
     on_actions = registry.find_command("filter", DataActionsTab)
     assert on_health is not None and on_health.tab is None and on_health.spec.id == "app.filter"
-    assert on_actions is not None and on_actions.tab is DataActionsTab
+    assert on_actions is not None and on_actions.tab is not None
+    assert on_actions.tab.load() is DataActionsTab
     rows = help_rows(registry.live(DataActionsTab), lambda spec: spec.key)
     assert [r[0] for r in rows if r[0].startswith(":filter")] == [":filter EXPR"]

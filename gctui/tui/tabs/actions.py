@@ -69,7 +69,7 @@ class DataActionsTab(ChangeActions, FeatureTab):
     ACTIONS = ACTIONS
     DEFAULT_CSS = """
     DataActionsTab { height: 1fr; }
-    DataActionsTab #actions-status { height: 1; padding: 0 1; color: $text-muted;
+    DataActionsTab #actions-status { height: 1; width: 1fr; padding: 0 1; color: $text-muted;
                                      text-wrap: nowrap; text-overflow: ellipsis; }
     DataActionsTab #actions-problem { height: auto; padding: 0 1; color: $error; display: none; }
     """
@@ -339,7 +339,8 @@ class DataActionsTab(ChangeActions, FeatureTab):
         text = clean(self.status_text())
         if text != self._shown_status:
             self._shown_status = text
-            self.query_one("#actions-status", Static).update(text)
+            # one line of a fixed size: repainted, no layout pass (a keystroke's frame stays small)
+            self.query_one("#actions-status", Static).update(text, layout=False)
 
     def filter_changed(self, view: DataView) -> None:
         self._update_status()

@@ -55,6 +55,11 @@ class FeatureTab(Vertical):
         cls._WRITES = frozenset(a.name for a in cls.ACTIONS if a.write)
         super().__init_subclass__(**kwargs)
 
+    @classmethod
+    def load(cls) -> type[FeatureTab]:
+        """The class is its own declaration (``TabDeclaration``): a test app lists tab classes."""
+        return cls
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id or f"{self.TAB.id}-tab")
         self.context: TabContext | None = None

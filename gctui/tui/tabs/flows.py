@@ -589,7 +589,7 @@ class FlowsTab(FeatureTab):
         tree, pane = self.tree(), self.pane()
         (pane if tree.has_focus else tree).focus()
 
-    def action_open_action(self) -> None:
+    async def action_open_action(self) -> None:
         """On an at-risk-action problem: the Data actions tab, filtered to that action."""
         index = self.pane().highlighted
         line = self._lines[index] if index is not None and index < len(self._lines) else None
@@ -600,7 +600,7 @@ class FlowsTab(FeatureTab):
         if not any(t.TAB.id == "actions" for t in self.app.TABS):  # type: ignore[attr-defined]
             return
         name = graph.nodes[line.related].name if line.related in graph.nodes else line.related[1]
-        self.app.action_show_tab("actions")  # type: ignore[attr-defined]
+        await self.app.action_show_tab("actions")  # type: ignore[attr-defined]
         self.app.command_filter(re.escape(name))  # type: ignore[attr-defined]
 
     # -- keys ---------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from gctui.text import clean, duration
-from gctui.tui.actions import ActionSpec, Command, TabSpec
 from gctui.tui.tabs.base import FeatureTab
+from gctui.tui.tabs.health_keys import ACTIONS, TAB
 from gctui.tui.tabs.health_panels import (
     countdown,
     ms,
@@ -75,22 +75,8 @@ class MonitorReady(Message):
 
 
 class HealthTab(FeatureTab):
-    TAB = TabSpec("health", "Health", "1")
-    ACTIONS = (
-        ActionSpec(
-            "health.pause", "p", "toggle_pause", "Pause", "Pause/resume polling", command=Command("pause")
-        ),
-        ActionSpec("health.run", "space", "run_now", "Run now", "Run the probes now", command=Command("run")),
-        ActionSpec(
-            "health.retime",
-            "r",
-            "retime",
-            "Interval",
-            "Set the probe interval",
-            command=Command("interval", "SECONDS", "command_interval"),
-        ),
-        ActionSpec("health.details", "enter", "details", "Details", "Details of the probe", show=False),
-    )
+    TAB = TAB
+    ACTIONS = ACTIONS
     DEFAULT_CSS = """
     HealthTab { height: 1fr; }
     HealthTab #health-line { height: 1; padding: 0 1; color: $text-muted; }

@@ -20,8 +20,8 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from gctui.text import clean
-from gctui.tui.actions import ActionSpec, Command, TabSpec
 from gctui.tui.tabs.base import FeatureTab
+from gctui.tui.tabs.scaling_keys import ACTIONS, TAB
 from gctui.tui.tabs.scaling_view import (
     COLUMNS,
     draw_plot,
@@ -70,32 +70,8 @@ class ApplyDone(Message):
 
 
 class ScalingTab(FeatureTab):
-    TAB = TabSpec("scaling", "Scaling", "5")
-    ACTIONS = (
-        ActionSpec(
-            "scaling.pause", "p", "toggle_pause", "Pause", "Pause/resume sampling", command=Command("pause")
-        ),
-        ActionSpec(
-            "scaling.run",
-            "space",
-            "run_now",
-            "Sample now",
-            "Sample and forecast now",
-            command=Command("sample"),
-        ),
-        ActionSpec(
-            "scaling.apply",
-            "a",
-            "apply",
-            "Apply",
-            "Post the cursor row's node group scale-up to the webhook",
-            command=Command("apply"),
-            write=True,
-        ),
-        ActionSpec(
-            "scaling.payload", "enter", "payload", "Payload", "The node group's payload in full", show=False
-        ),
-    )
+    TAB = TAB
+    ACTIONS = ACTIONS
     DEFAULT_CSS = """
     ScalingTab { height: 1fr; }
     ScalingTab #scaling-line { height: 1; padding: 0 1; color: $text-muted; }
