@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from gctui.config import ResolvedProfile
     from gctui.genesys.session import Session
+    from gctui.tui.filtering import RowFilter
     from gctui.tui.source import ProfileSource
 
 
@@ -325,8 +326,7 @@ class GctuiApp(App[int]):
     def action_filter(self) -> None:
         view = self.current_filter()
         if view is not None:
-            shown = ("!" if view.filter.inverted else "") + view.filter.text
-            self.query_one(PromptBar).open("filter", shown if view.filter.text else "")
+            self.query_one(PromptBar).open("filter", _typed(view.filter))
 
     def command_filter(self, text: str) -> None:
         self._apply_filter(text)
@@ -356,6 +356,9 @@ class GctuiApp(App[int]):
         if message.mode == "filter":
             if message.cancelled:
                 self._apply_filter("")
+            elif view is not None and _typed(view.filter) != message.value.strip():
+                # the last letters of a burst reach the prompt after its Enter: kept all the same
+                self._apply_filter(message.value)
         elif not message.cancelled and message.value.strip():
             await self.run_command(message.value)
 
@@ -430,3 +433,8 @@ def _region_label(profile: ResolvedProfile) -> str:
     if region.name != "custom":
         return region.name
     return "simulator" if profile.name == "demo" else region.domain
+
+
+def _typed(flt: RowFilter) -> str:
+    """A filter as the prompt shows it."""
+    return ("!" if flt.inverted else "") + flt.text if flt.text else ""

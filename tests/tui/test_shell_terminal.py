@@ -166,3 +166,28 @@ async def test_keys_arriving_in_one_burst_after_slash_reach_the_filter(sim: SimS
             app.post_message(events.Key(key, char))  # queued together, as the driver does
         await wait_for(pilot, lambda: app.query_one(PromptBar).value == "flo")
         await wait_for(pilot, lambda: view.filter.text == "flo")
+
+
+async def test_keys_arriving_in_one_burst_after_enter_act_on_the_screen(sim: SimServer, tmp_path: Path) -> None:
+    """"/web", Enter, "2" in one read: the filter is kept and "2" shows the Data actions tab
+    (it is not typed into the closed prompt); Esc then a key likewise."""
+    from textual import events
+
+    from gctui.tui.tabs.actions import DataActionsTab
+    from gctui.tui.widgets.prompt import PromptBar
+
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.current_view()
+        assert view is not None
+        await wait_for(pilot, lambda: view.total > 0, timeout=20)
+        keys = [("slash", "/"), ("w", "w"), ("e", "e"), ("b", "b"), ("enter", "\r"), ("2", "2")]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))  # queued together, as the driver does
+        await wait_for(pilot, lambda: isinstance(app.active_tab(), DataActionsTab))
+        prompt = app.query_one(PromptBar)
+        assert view.filter.text == "web" and prompt.value == "web" and not prompt.display
+        for key, char in (("colon", ":"), ("x", "x"), ("escape", None), ("1", "1")):
+            app.post_message(events.Key(key, char))
+        await wait_for(pilot, lambda: app.active_tab() is not None and app.active_tab().TAB.key == "1")
+        assert not prompt.display and prompt.value == "x"

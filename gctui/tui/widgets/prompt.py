@@ -46,6 +46,10 @@ class PromptBar(Input):
 
     def close(self) -> None:
         self.display = False
+        if self.has_focus:
+            # Now, as `open` takes it: the keys after Enter or Esc in the same burst must not
+            # be typed in here (the app gives the focus to the table on `Finished`).
+            self.screen.set_focus(None)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -54,12 +58,22 @@ class PromptBar(Input):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.close()
-        self.post_message(self.Finished(self.mode, event.value, cancelled=False))
+        if self.display:  # (Enter is taken in `on_key`; this is the Input's own path)
+            self.close()
+            self.post_message(self.Finished(self.mode, event.value, cancelled=False))
 
     async def on_key(self, event: events.Key) -> None:
-        if event.key == "escape":
+        if not self.display:
+            # Closed by an Enter or Esc that came in one burst with this key: the app had sent
+            # it here before the prompt closed. It goes back to the app, to act as typed.
             event.stop()
             event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key in ("escape", "enter"):
+            event.stop()
+            event.prevent_default()
+            value = self.value
             self.close()
-            self.post_message(self.Finished(self.mode, self.value, cancelled=True))
+            # To the app at once (not bubbling after the keys queued here): it must act on
+            # the prompt before it acts on the keys that came after it.
+            self.app.post_message(self.Finished(self.mode, value, cancelled=event.key == "escape"))
