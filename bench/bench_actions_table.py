@@ -34,10 +34,10 @@ call's own time (for calls, not keys), `back` the median of undoing it:
                 PromptBar.Typed -> apply -> frame); back: Esc
   type          the median keystroke of "balance" after the first (only the rows still shown
                 are searched; each ends with a cached refresh so every keystroke has a frame)
-  filter_after_expr  as filter, right after `:filter risk` and `:filter` (the rows were
-                replaced: the row texts are built again)
-  expr          `:filter risk` (`DataActionsTab.command_where`: compile, keep, `set_rows` of the
-                subset, status line); back: `:filter` with nothing (all N rows given back)
+  filter_after_expr  as filter, right after `:filter risk` and `:filter` (the expression is
+                the table's row predicate: the rows and their texts stay)
+  expr          `:filter risk` (`DataActionsTab.command_where`: compile, the table's `set_where`,
+                status line); back: `:filter` with nothing (the predicate dropped)
   expr_key      the same typed at `:`, timed from Enter
   sort          the `s` key (by name, from the listing's order); back: `sort_by(None)`
   sort_num      `sort_by("executions")`
@@ -690,7 +690,7 @@ def _print(rep: dict[str, Any]) -> None:
         "filter": f"`/` keystroke as applied: {FILTER_WORD!r} on all rows, {fast['filter_shown']:,} shown",
         "filter_key": f"`/` open, then the key {FILTER_WORD[0]!r} pressed (the real path)",
         "type": f"each further letter of {FILTER_WORD!r} (+ a cached refresh)",
-        "filter_after_expr": "as filter, after `:filter risk` + `:filter` (texts rebuilt)",
+        "filter_after_expr": "as filter, after `:filter risk` + `:filter` (a row predicate: rows kept)",
         "expr": f":filter {EXPRESSION} (command_where), {fast['expr_shown']:,} shown; back: `:filter`",
         "expr_key": f"`:filter {EXPRESSION}` typed, timed from Enter",
         "sort": "the `s` key: by name; back: sort_by(None)",
