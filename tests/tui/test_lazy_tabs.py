@@ -63,7 +63,9 @@ asyncio.run(main())
 
 def test_a_tab_not_yet_shown_has_neither_its_module_nor_its_widgets() -> None:
     """A fresh interpreter: the others' test imports would hide a module loaded too early."""
-    out = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", FRESH], capture_output=True, text=True, check=True, timeout=60
+    )
     start, shown = out.stdout.strip().splitlines()[-2:]
     assert start == "at start: [] ['HealthTab']"
     assert shown == (
@@ -90,7 +92,7 @@ async def test_a_tab_shown_the_first_time_is_mounted_started_focused_and_keyed(
         assert "p" not in bound
         await pilot.press("1", "5")  # shown again: the same tab, not a second one
         await pilot.pause()
-        assert app.query(ScalingTab).results() is not None and len(app.query(ScalingTab)) == 1
+        assert len(app.query(ScalingTab)) == 1
 
 
 async def test_a_click_on_the_tab_bar_mounts_and_starts_the_tab(sim: SimServer, tmp_path: Path) -> None:
