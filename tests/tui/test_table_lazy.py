@@ -210,3 +210,22 @@ async def test_a_row_predicate_hides_rows_besides_the_text_filter() -> None:
         assert view.visible_keys() == [] and view.shown_count() == 0  # "crm 7": not zendesk
         view.apply_filter("")
         assert view.visible_keys() == ["k7"]
+
+
+async def test_a_scan_finished_by_a_key_is_counted_all_the_same() -> None:
+    view = DataView(WIDE, lazy_rows=100)
+    view.store.step = 500
+    app = BigApp(view)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view.set_rows(big_rows(20_000))
+        await pilot.pause()
+        view.focus()
+        view.apply_filter("zendesk")
+        assert view.store.pending
+        await pilot.press("end")  # needs every row: the scan is finished at once
+        assert not view.store.pending and view.current_key() == "k19950"
+        for _ in range(200):
+            if app.counted:
+                break
+            await pilot.pause(0.01)
+        assert app.counted == 1 and view.virtual_size.height == 401

@@ -164,6 +164,7 @@ class DataView(ScrollView, can_focus=True):
         self._warm = False  # idle work left (row texts, sorted orders)
         self._deferred: dict[str, Sequence[Cell]] = {}  # changed rows off screen, for after the frame
         self._frozen_at = 0  # rows held when this table last froze the heap (gc.freeze)
+        self._counting = False  # a scan was left pending: `Counted` is owed
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -239,10 +240,12 @@ class DataView(ScrollView, can_focus=True):
     # -- work between frames ------------------------------------------------------------------
 
     def _work_left(self) -> bool:
-        busy = bool(self._deferred) or self.store.pending or self._warm
+        busy = bool(self._deferred) or self.store.pending or self._warm or self._counting
         return busy and self.is_mounted and self._idle_timer is None
 
     def _after_frame(self) -> None:
+        if self.store.pending:
+            self._counting = True  # `Counted` follows once the scan is whole, however it ends
         if self._work_left():
             self.call_after_refresh(self._arm_idle)
 
@@ -263,13 +266,15 @@ class DataView(ScrollView, can_focus=True):
             self._flush()
         elif store.pending:
             before = self._window()
-            if store.advance(deadline):
-                self._settle(before)
-                self.post_message(self.Counted(self))
-            else:
-                self._settle(before)
+            store.advance(deadline)
+            self._settle(before)
         else:
             self._warm = not store.warm(deadline)
+        if self._counting and not store.pending:
+            # whole now: by this slice, or by a key or a read that needed every row
+            self._counting = False
+            self._settle(self._window())  # the scrollbar's length, kept while it was scanned
+            self.post_message(self.Counted(self))
         self._arm_idle(going=True)
 
     def shown_count(self) -> int | None:
