@@ -465,7 +465,10 @@ def test_problems_lists_the_planted_kinds(org: Org, capsys: pytest.CaptureFixtur
     for p in doc["problems"]:
         if p["kind"] == "at-risk-action":
             action = p["related"][0]["id"]
-            assert action in risky and p["detail"].endswith(risky[action])
+            # The same reason; its count may move: the statistics window ends "now", and the
+            # two reads are moments apart (an execution can enter or leave it in between).
+            assert action in risky
+            assert _reason(p["detail"].rsplit(": ", 1)[-1]) == _reason(risky[action])
     for p in doc["problems"]:
         if p["kind"] == "deleted-dependency":
             assert p["related"] and all(r["id"] in state.deleted_objects for r in p["related"])
@@ -752,3 +755,10 @@ def test_demo_runs_against_the_embedded_org(capsys: pytest.CaptureFixture[str]) 
     doc = json.loads(out)
     assert code == 1 and doc["count"] >= 4 and doc["crawl"]["complete"] is True
     assert SUMMARY.match(err.splitlines()[-1])
+
+
+def _reason(text: str) -> str:
+    """A risk reason without its numbers ("1,288 executions timed out" -> "# executions timed out")."""
+    import re
+
+    return re.sub(r"\d[\d,.]*", "#", text).replace("execution ", "executions ")
