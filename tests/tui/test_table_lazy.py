@@ -129,6 +129,7 @@ def test_sorted_orders_are_built_ahead_so_a_sort_is_a_lookup() -> None:
 from textual.app import App, ComposeResult  # noqa: E402
 
 from gctui.tui.widgets.dataview import DataView  # noqa: E402
+from tests.tui.conftest import wait_for  # noqa: E402
 
 WIDE = [Column("name", "Name", 20), Column("n", "N", 8, numeric=True), Column("state", "State", 6)]
 
@@ -146,24 +147,26 @@ class BigApp(App[None]):
         self.counted += 1
 
 
+def big_app() -> tuple[DataView, BigApp]:
+    """A table that scans lazily from 100 rows, 500 rows a slice."""
+    view = DataView(WIDE, lazy_rows=100)
+    view.store.step = 500
+    return view, BigApp(view)
+
+
 def big_rows(n: int, tag: str = "") -> dict[str, list[object]]:
     return {f"k{i}": [f"{'zendesk' if i % 50 == 0 else 'crm'} {i}{tag}", str(i), "ok"] for i in range(n)}
 
 
 async def test_a_big_filter_shows_its_first_rows_then_counts_them_all() -> None:
-    view = DataView(WIDE, lazy_rows=100)
-    view.store.step = 500
-    app = BigApp(view)
+    view, app = big_app()
     async with app.run_test(size=(60, 20)) as pilot:
         view.set_rows(big_rows(20_000))
         await pilot.pause()
         view.apply_filter("zendesk")
         assert view.store.pending and view.shown_count() is None  # drawn before it is counted
         assert view.current_key() == "k0"
-        for _ in range(200):
-            if app.counted:
-                break
-            await pilot.pause(0.01)
+        await wait_for(pilot, lambda: app.counted > 0)
         assert app.counted == 1 and view.shown_count() == 400
         assert view.virtual_size.height == 401  # the scrollbar knows them all
         await pilot.press("end")
@@ -171,8 +174,7 @@ async def test_a_big_filter_shows_its_first_rows_then_counts_them_all() -> None:
 
 
 async def test_many_changed_rows_the_ones_on_screen_first_and_nothing_is_lost() -> None:
-    view = DataView(WIDE, lazy_rows=100)
-    app = BigApp(view)
+    view, app = big_app()
     async with app.run_test(size=(60, 20)) as pilot:
         rows = big_rows(5000)
         view.set_rows(rows)
@@ -183,22 +185,15 @@ async def test_many_changed_rows_the_ones_on_screen_first_and_nothing_is_lost() 
         assert view.store.row("k0")[1] == "1" and view.changed_cells("k0") == frozenset({1})
         assert view.get_row("k4990")[1] == "4991"  # read before it was due: changed first
         view.update_rows(changed)  # the same again: nothing changes, nothing is lost
-        for _ in range(100):
-            if not view._deferred:
-                break
-            await pilot.pause(0.01)
-        assert not view._deferred
+        await wait_for(pilot, lambda: not view._deferred)
         assert all(view.store.row(k)[1] == r[1] for k, r in changed.items())
         assert view.changed_cells("k2000") == frozenset({1})  # highlighted when it landed
 
 
 async def test_a_row_predicate_hides_rows_besides_the_text_filter() -> None:
-    view = DataView(WIDE, lazy_rows=100)
-    view.store.step = 500
-    app = BigApp(view)
+    view, app = big_app()
     async with app.run_test(size=(60, 20)) as pilot:
-        rows = big_rows(20_000)
-        view.set_rows(rows)
+        view.set_rows(big_rows(20_000))
         await pilot.pause()
         view.set_where(lambda k: int(k[1:]) % 1000 == 0)
         assert view.store.pending  # asked as far as the window needs, not of 20,000 rows
@@ -213,9 +208,7 @@ async def test_a_row_predicate_hides_rows_besides_the_text_filter() -> None:
 
 
 async def test_a_scan_finished_by_a_key_is_counted_all_the_same() -> None:
-    view = DataView(WIDE, lazy_rows=100)
-    view.store.step = 500
-    app = BigApp(view)
+    view, app = big_app()
     async with app.run_test(size=(60, 20)) as pilot:
         view.set_rows(big_rows(20_000))
         await pilot.pause()
@@ -224,8 +217,5 @@ async def test_a_scan_finished_by_a_key_is_counted_all_the_same() -> None:
         assert view.store.pending
         await pilot.press("end")  # needs every row: the scan is finished at once
         assert not view.store.pending and view.current_key() == "k19950"
-        for _ in range(200):
-            if app.counted:
-                break
-            await pilot.pause(0.01)
+        await wait_for(pilot, lambda: app.counted > 0)
         assert app.counted == 1 and view.virtual_size.height == 401
