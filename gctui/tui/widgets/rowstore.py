@@ -91,6 +91,21 @@ def _same(a: Cell, b: Cell) -> bool:
     return not isinstance(a, Text) or (a.style == b.style)  # type: ignore[union-attr]
 
 
+def changed_columns(old: Sequence[Cell], new: Sequence[Cell]) -> list[int]:
+    """The columns whose cells differ (`_same` written out: this runs for every refreshed row),
+    the cells compared by identity first, in C, then by value only where the objects differ."""
+    if len(old) != len(new):
+        width = max(len(old), len(new))
+        return [c for c in range(width) if c >= len(old) or c >= len(new) or not _same(old[c], new[c])]
+    return [
+        c
+        for c in itertools.compress(range(len(new)), map(operator.is_not, old, new))
+        if old[c] != new[c]
+        or type(old[c]) is not type(new[c])
+        or (type(old[c]) is Text and old[c].style != new[c].style)  # type: ignore[union-attr]
+    ]
+
+
 class _Scan:
     """A view being built: positions ``pos:`` of ``order`` are still to be looked at.
 
@@ -342,9 +357,6 @@ class RowStore:
             self._order = list(self._order)  # rows are appended to it: the shown one stays as it is
         changed: list[int] = []
         flagged = changes.cells
-        # The loop runs once per refreshed row: `_update`, inline, with the cells compared by
-        # identity first (in C), then by value only where the objects differ.
-        compress, is_not, text = itertools.compress, operator.is_not, Text
         for key, new in rows.items():
             i = pos.get(key)
             if i is None:
@@ -354,17 +366,7 @@ class RowStore:
             old = cells[i]
             if old is new:
                 continue
-            if len(old) != len(new):
-                if self._update(i, new, changes):
-                    changed.append(i)
-                continue
-            cols = [
-                c
-                for c in compress(range(len(new)), map(is_not, old, new))
-                if old[c] != new[c]
-                or type(old[c]) is not type(new[c])
-                or (type(old[c]) is text and old[c].style != new[c].style)  # type: ignore[union-attr]
-            ]
+            cols = changed_columns(old, new)
             if cols:
                 flagged[key] = cols
                 cells[i] = new
@@ -375,27 +377,6 @@ class RowStore:
 
     def _styles_differ(self, old: Sequence[Cell], new: Sequence[Cell]) -> bool:
         return any(not _same(old[c], new[c]) for c in self._text_cols if c < len(old) and c < len(new))
-
-    def _update(self, i: int, new: Sequence[Cell], changes: Changes) -> list[int] | None:
-        """Store row ``i`` if a cell differs, and say which columns did (`_updated` does the
-        rest for all changed rows at once)."""
-        old = self.cells[i]
-        if len(old) == len(new):
-            # `not _same(a, b)`, inline: this runs for every cell of every refreshed row
-            cols = [
-                c
-                for c, a, b in zip(itertools.count(), old, new)
-                if a is not b
-                and (a != b or type(a) is not type(b) or (type(a) is Text and a.style != b.style))  # type: ignore[union-attr]
-            ]
-            if not cols:
-                return None
-        else:
-            width = max(len(old), len(new))
-            cols = [c for c in range(width) if c >= len(old) or c >= len(new) or not _same(old[c], new[c])]
-        changes.cells[self.keys[i]] = cols
-        self.cells[i] = new
-        return cols
 
     def _updated(self, rows: list[int], touched: set[int]) -> bool:
         """After rows ``rows`` changed in columns ``touched``: new versions; row texts and sort
@@ -504,9 +485,7 @@ class RowStore:
                 if old is row or (len(row) == len(old) and all(map(_same, old, row))):
                     versions.append(old_versions[j])
                     continue
-                changes.cells[key] = [
-                    c for c in range(len(row)) if c >= len(old) or not _same(old[c], row[c])
-                ]
+                changes.cells[key] = changed_columns(old, row)
             self._tick += 1
             versions.append(self._tick)
         self._texts = None
