@@ -311,10 +311,6 @@ class DataView(ScrollView, can_focus=True):
         self._settle(before)
         self._after_frame()
 
-    @property
-    def where(self) -> Callable[[str], bool] | None:
-        return self.store.where
-
     def filter_soon(self, expr: str) -> None:
         """Apply ``expr`` once typing pauses for ``filter_delay``; posts `FilterApplied`."""
         if self._filter_timer is not None:
