@@ -190,6 +190,45 @@ async def test_many_changed_rows_the_ones_on_screen_first_and_nothing_is_lost() 
         assert view.changed_cells("k2000") == frozenset({1})  # highlighted when it landed
 
 
+async def test_the_whole_mapping_again_rows_on_screen_first_then_the_rest() -> None:
+    view, app = big_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        rows = big_rows(5000)
+        view.set_rows(rows)
+        await pilot.pause()
+        again = dict(rows)
+        for k in ("k0", "k3", "k4000"):
+            again[k] = [again[k][0], "changed", "ok"]
+        view.set_rows(again)
+        assert view._deferred_all is again  # off screen: compared after the frame
+        assert view.store.row("k0")[1] == "changed" and view.store.row("k4000")[1] == "4000"
+        assert view.get_row("k4000")[1] == "changed"  # read before it was due: changed first
+        assert view.changed_cells("k0") == view.changed_cells("k4000") == frozenset({1})
+        view.set_rows(dict(again))
+        await wait_for(pilot, lambda: view._deferred_all is None)
+        assert [view.store.row(k)[1] for k in ("k3", "k4000", "k4001")] == ["changed", "changed", "4001"]
+
+
+async def test_the_same_count_but_other_keys_off_screen_rebuilds_after_the_frame() -> None:
+    view, app = big_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        rows = big_rows(5000)
+        view.set_rows(rows)
+        await pilot.pause()
+        other = dict(rows)
+        del other["k10"]  # above the rows shown once scrolled there
+        other["new"] = ["zendesk new", "1", "ok"]
+        view.focus()
+        view.move_cursor("k2000")
+        await pilot.pause()
+        view.set_rows(other)
+        await wait_for(pilot, lambda: view._deferred_all is None)
+        assert view.visible_keys() == list(other)  # the order of the mapping, not the old one
+        assert view.current_key() == "k2000"
+        view.set_rows({k: r for k, r in other.items() if k != "k2000"})  # a row on screen gone
+        assert view._deferred_all is None and view.shown_count() == 4999
+
+
 async def test_a_row_predicate_hides_rows_besides_the_text_filter() -> None:
     view, app = big_app()
     async with app.run_test(size=(60, 20)) as pilot:

@@ -163,6 +163,7 @@ class DataView(ScrollView, can_focus=True):
         self._idle_timer: Timer | None = None
         self._warm = False  # idle work left (row texts, sorted orders)
         self._deferred: dict[str, Sequence[Cell]] = {}  # changed rows off screen, for after the frame
+        self._deferred_all: Mapping[str, Sequence[Cell]] | None = None  # set_rows, after the frame
         self._frozen_at = 0  # rows held when this table last froze the heap (gc.freeze)
         self._counting = False  # a scan was left pending: `Counted` is owed
 
@@ -172,10 +173,36 @@ class DataView(ScrollView, can_focus=True):
         """Replace the data; unchanged rows cost nothing to draw, changed cells are highlighted.
         The same rows in the same order: only those that changed are given on (`update_rows`)."""
         self._flush()
-        changed = self.store.changed_rows(rows)
+        store = self.store
+        if len(rows) == len(store.keys) > store.lazy_rows and self._may_defer():
+            # A big table given as many rows as it holds: those on screen are compared and
+            # changed before the frame, the rest of the mapping right after it (kept as given:
+            # the caller hands over a mapping it no longer changes). Whether the keys are the
+            # same, in the same order, is checked then too: if not, the table is rebuilt.
+            keys, cells = store.keys, store.cells
+            top = round(self.scroll_y)
+            now: dict[str, Sequence[Cell]] = {}
+            for i in store.window(top, self._body_height()):
+                new = rows.get(keys[i])
+                if new is None:
+                    break  # a row on screen is gone: rebuilt now
+                if new is not cells[i]:
+                    now[keys[i]] = new
+            else:
+                self._deferred_all = rows
+                changes = self._change(lambda: store.update_rows(now))
+                self._after_frame()
+                return changes
+        changed = store.changed_rows(rows)
         if changed is not None:
             return self.update_rows(changed)
-        return self._change(lambda: self.store.set_rows(rows))
+        return self._change(lambda: store.set_rows(rows))
+
+    def _may_defer(self) -> bool:
+        """Changed rows off screen can wait for the frame: they cannot move rows into view
+        (no filter, predicate or sort) and the table is drawn."""
+        store = self.store
+        return self.is_mounted and not store.filter.active and store.where is None and store.sort_col is None
 
     def update_rows(self, rows: Mapping[str, Sequence[Cell]], removed: Sequence[str] = ()) -> Changes:
         """Change or add only ``rows``, drop ``removed``: the cost follows the rows given.
@@ -185,13 +212,7 @@ class DataView(ScrollView, can_focus=True):
         first has them changed at once). The returned changes are then those on screen."""
         self._flush()
         store = self.store
-        if (
-            len(rows) >= _DEFER_ROWS
-            and not removed
-            and self.is_mounted
-            and not store.filter.active
-            and store.sort_col is None
-        ):
+        if len(rows) >= _DEFER_ROWS and not removed and self._may_defer():
             pos = store.pos
             if all(k in pos for k in rows):
                 keys = store.keys
@@ -205,7 +226,14 @@ class DataView(ScrollView, can_focus=True):
         return self._change(lambda: store.update_rows(rows, removed))
 
     def _flush(self) -> None:
-        """Apply the changed rows `update_rows` left for after the frame."""
+        """Apply the changed rows `update_rows` and `set_rows` left for after the frame."""
+        if self._deferred_all is not None:
+            rows_all, self._deferred_all = self._deferred_all, None
+            changed = self.store.changed_rows(rows_all)
+            if changed is None:  # other keys, or in another order: rebuilt
+                self._change(lambda: self.store.set_rows(rows_all))
+            elif changed:
+                self._change(lambda: self.store.update_rows(changed))
         if self._deferred:
             rows, self._deferred = self._deferred, {}
             self._change(lambda: self.store.update_rows(rows))
@@ -240,7 +268,13 @@ class DataView(ScrollView, can_focus=True):
     # -- work between frames ------------------------------------------------------------------
 
     def _work_left(self) -> bool:
-        busy = bool(self._deferred) or self.store.pending or self._warm or self._counting
+        busy = (
+            bool(self._deferred)
+            or self._deferred_all is not None
+            or self.store.pending
+            or self._warm
+            or self._counting
+        )
         return busy and self.is_mounted and self._idle_timer is None
 
     def _after_frame(self) -> None:
@@ -262,7 +296,7 @@ class DataView(ScrollView, can_focus=True):
         self._idle_timer = None
         store = self.store
         deadline = time.perf_counter() + _SLICE_SECONDS
-        if self._deferred:
+        if self._deferred or self._deferred_all is not None:
             self._flush()
         elif store.pending:
             before = self._window()
