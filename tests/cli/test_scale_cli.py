@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,9 @@ CLIENT_ID = "gctui-demo"
 SECRET = "gctui-demo-secret"
 SHARED = "shared-s3cret-value"
 HOOK = "scale"
+# The simulator's clock starts on a Thursday at 11:00 UTC, when its queues' arrivals are flat:
+# the arrival trend (which pushes CPU and trunk forecasts) is then the same at any hour of the run.
+START = 1_796_295_600.0  # 2026-12-03T11:00:00Z
 
 
 @dataclass
@@ -71,7 +73,8 @@ def write_config(path: Path, url: str, extra: str = "") -> None:
 
 @pytest.fixture
 def org(tmp_path: Path) -> Iterator[Org]:
-    config = SimConfig(actions=5, flows=5, queues=6, edges=4, rate_limit=100_000, token_rate_limit=1000)
+    config = SimConfig(actions=5, flows=5, queues=6, edges=4, rate_limit=100_000, token_rate_limit=1000,
+                       clock_start=START)  # fmt: skip
     with SimThread(config) as sim:
         path = tmp_path / "config.toml"
         write_config(path, sim.base_url)
@@ -103,7 +106,7 @@ def plant_ramp(
     org: Org, edge: dict[str, Any], values: list[float], step: float = 60.0, end: float | None = None
 ) -> None:
     """History of one edge's CPU, as earlier runs would have stored it, ending a step before ``end``."""
-    now = time.time() if end is None else end
+    now = org.sim.clock.now() if end is None else end
     group = edge["edgeGroup"]
     samples = [
         Sample(f"edge:{edge['id']}:cpu", Kind.CPU, edge["name"], group["id"], group["name"],
