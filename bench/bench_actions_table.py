@@ -50,6 +50,7 @@ repeats the load at the simulator's default limit (300 requests a minute per tok
     python bench/bench_actions_table.py                 # 10,000 actions, 5 reps (~1 3/4 min)
     python bench/bench_actions_table.py --actions 2000 --reps 3 --no-default-limit
     python bench/bench_actions_table.py --json
+    python bench/bench_actions_table.py --load-only --no-default-limit   # the load alone (~15 s)
 """
 
 from __future__ import annotations
@@ -255,7 +256,14 @@ class LagProbe:
             self.lags.append(loop.time() - t - 0.01)
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        loop = asyncio.get_running_loop()
+        if os.environ.get("BENCH_SLOW_CALLBACKS"):  # diagnosis: asyncio names each slow callback
+            import logging
+
+            logging.basicConfig(stream=sys.__stderr__, level=logging.WARNING)
+            loop.slow_callback_duration = float(os.environ["BENCH_SLOW_CALLBACKS"])
+            loop.set_debug(True)
+        self._task = loop.create_task(self._run())
 
     async def stop(self) -> dict[str, Any]:
         assert self._task is not None
@@ -624,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--default-limit-timeout", type=float, default=240, help="bound of the 300/min load, s")
     p.add_argument("--no-default-limit", action="store_true", help="skip the load at 300/min")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--load-only", action="store_true", help="only the load (first rows, full table, stall)")
     args = p.parse_args(argv)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="gctui-bench-actions-") as tmp:
@@ -632,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in [k for k in os.environ if k not in env]:
             del os.environ[name]  # the app runs in this process: no user config or credentials,
         os.environ.update(env)  # its journal, history and crash logs in the temp dir
-        runs = [one(args, env, home / "fast", FAST_LIMIT, interactive=True)]
+        runs = [one(args, env, home / "fast", FAST_LIMIT, interactive=not args.load_only)]
         if not args.no_default_limit:
             try:
                 runs.append(one(args, env, home / "limit", None, interactive=False))
@@ -675,6 +684,8 @@ def _print(rep: dict[str, Any]) -> None:
             "    milestones (ms after `2`): "
             + ", ".join(f"{k} {v:.0f}" for k, v in r["milestones_ms"].items())
         )
+    if "redraw" not in fast:  # --load-only
+        return
     print(f"\nthe table focused, {fast['rows']:,} rows; ms until the frame is drawn (median; handler: the")
     print("call's own time; first: the first time since the load; back: undoing it)")
     redraw = fast["redraw"]

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from gctui.genesys.client import GenesysClient
-from gctui.genesys.decode import decode_json, parse_model
+from gctui.genesys.decode import decode_big_json, decode_json, parse_model, parse_model_in_chunks
 from gctui.genesys.models import (
     Action,
     ActionWithConfig,
@@ -39,6 +39,7 @@ from gctui.genesys.models.routing import (
 )
 from gctui.genesys.models.scaling import EdgeGroup
 from gctui.genesys.pagination import paginate
+from gctui.heap import built_in_bulk
 
 ACTIONS = "/api/v2/integrations/actions"
 AGGREGATE_JOBS = "/api/v2/analytics/conversations/aggregates/jobs"
@@ -302,14 +303,18 @@ class GenesysApi:
     async def _query(self, path: str, query: dict[str, Any], model: type[M]) -> M:
         resp = await self.client.request("POST", path, json=query)
 
-        def parse() -> M:
+        if len(resp.content) < LARGE_BODY:
             data = decode_json(resp, "POST", path) if resp.content else None
             return parse_model(data or {}, model, "POST", path)
 
-        if len(resp.content) < LARGE_BODY:
-            return parse()
         # An aggregate answer for 10,000 actions is megabytes: decoding and validating it takes
-        # half a second. In a thread the event loop keeps drawing and answering keys meanwhile.
+        # tens of milliseconds. In a thread, the event loop keeps drawing and answering keys
+        # meanwhile, as long as the thread lets go of the GIL: the results are validated a
+        # chunk at a time, and no collection (which holds the GIL throughout) runs in between.
+        def parse() -> M:
+            with built_in_bulk():
+                return parse_model_in_chunks(decode_big_json(resp, "POST", path) or {}, model, "POST", path)
+
         return await asyncio.to_thread(parse)
 
     async def conversation_aggregates(self, query: dict[str, Any]) -> AggregateQueryResponse:

@@ -23,6 +23,7 @@ from gctui.services.actions import (
     retry,
     undo,
 )
+from gctui.services.actions.loader import FIRST_CHUNK
 from gctui.sim import SimConfig
 from gctui.sim.server import SimServer
 from tests.integration.test_core_against_sim import options
@@ -54,6 +55,7 @@ async def test_load_rows_with_statistics_and_progress(session: tuple[SimServer, 
         s.api, s.pool, ActionsConfig(), on_rows=lambda rows: early.append([r.id for r in rows])
     )
     assert [i for batch in early for i in batch] == [r.id for r in again.rows]
+    assert [len(batch) for batch in early] == [FIRST_CHUNK, 30]  # the first page's rows at once
     used = UsedByCache(s.api)
     row = loaded.rows[0]
     flows = await used.get(row.id, row.version, secure=row.secure)

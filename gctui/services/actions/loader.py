@@ -19,6 +19,7 @@ from gctui.text import clean
 
 LoadProgressFn = Callable[[int, int], None]  # (pages done, page count) of the action listing
 BUILD_CHUNK = 500  # rows built between two yields to the event loop (the UI stays live)
+FIRST_CHUNK = 100  # the first rows go to the table after the listing's first page
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ async def load_rows(
         early = 0  # actions already handed to on_rows
         async for action in api.actions(include_config=True, on_page=page):
             actions.append(action)
-            if on_rows is not None and len(actions) - early >= BUILD_CHUNK:
+            if on_rows is not None and len(actions) - early >= (BUILD_CHUNK if early else FIRST_CHUNK):
                 on_rows(build_rows(actions[early:], {}, settings))
                 early = len(actions)
         if on_rows is not None and len(actions) > early:
