@@ -591,11 +591,21 @@ class DataView(ScrollView, can_focus=True):
         if top != round(self.scroll_y):
             self.scroll_to(y=top, animate=False, force=True, immediate=True)
         after = self._window()
+        # The lines that differ, a run of neighbours as one region (a sort or a scroll
+        # changes every line: one region, as a full repaint of the body).
+        width, run = self.size.width, -1
         for y, line in enumerate(after):
             if y >= len(before) or before[y] != line:
-                self.refresh(Region(0, y + 1, self.size.width, 1))
+                if run < 0:
+                    run = y
+            elif run >= 0:
+                self.refresh(Region(0, run + 1, width, y - run))
+                run = -1
         if len(before) > len(after):
-            self.refresh(Region(0, len(after) + 1, self.size.width, len(before) - len(after)))
+            run = len(after) if run < 0 else run
+            self.refresh(Region(0, run + 1, width, len(before) - run))
+        elif run >= 0:
+            self.refresh(Region(0, run + 1, width, len(after) - run))
         if moved:
             self.post_message(self.RowHighlighted(self, key))
 
