@@ -21,14 +21,13 @@ from gctui.cli.main import main
 from gctui.services.scaling import Kind, Sample, ScalingStore, default_store_path
 from gctui.sim import SimConfig
 from gctui.sim.server import SimThread
+from tests.simclock import FLAT_ARRIVALS_START
 
 CLIENT_ID = "gctui-demo"
 SECRET = "gctui-demo-secret"
 SHARED = "shared-s3cret-value"
 HOOK = "scale"
-# The simulator's clock starts on a Thursday at 11:00 UTC, when its queues' arrivals are flat:
-# the arrival trend (which pushes CPU and trunk forecasts) is then the same at any hour of the run.
-START = 1_796_295_600.0  # 2026-12-03T11:00:00Z
+START = FLAT_ARRIVALS_START  # the arrival trend is then the same at any hour of the run
 
 
 @dataclass

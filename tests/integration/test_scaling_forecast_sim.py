@@ -18,16 +18,25 @@ from gctui.genesys.session import Session
 from gctui.services.scaling import Kind, ScalingService, ScalingStore
 from gctui.sim import SimConfig
 from gctui.sim.server import SimServer
+from tests.simclock import FLAT_ARRIVALS_START
 
 RAMP = 1200.0  # seconds: 60 % -> 90 %
-# The simulator's clock starts on a Thursday at 11:00 UTC, when its queues' arrivals are flat: the
-# other groups' CPU (which follows the arrivals) then does not trend, whatever the hour of the run.
-START = 1_796_295_600.0  # 2026-12-03T11:00:00Z
+START = FLAT_ARRIVALS_START  # the other groups' CPU then shows no arrival trend at any hour of the run
+# The largest slope the simulator's noise alone can give the other edges' CPU. Their CPU moves by a
+# uniform +/-2 points a 15 s slot; a least-squares line through 7 samples a minute apart is steepest
+# when the first three read -2 and the last three +2: 2 * 12/60 / (28/3600) = 51.4 points/h. The
+# daily shape (+/-3 points, steepest 0.8 points/h) and the drift (at most 0.6 points/h) add ~1.4.
+# The ramp is 90 points/h. A bound at 30 points/h failed ~5 % of runs when the clock started at wall
+# time (pure noise, 'trend' driver) and more at hours when the arrivals rise ('arrivals' driver, up
+# to 44 points/h over 300 sampled starts).
+NOISE_SLOPE = 0.55
 
 
 @pytest.fixture
 async def sim() -> AsyncIterator[SimServer]:
-    async with SimServer(SimConfig(queues=4, edges=8, rate_limit=100_000, token_rate_limit=1000, clock_start=START)) as s:
+    async with SimServer(
+        SimConfig(queues=4, edges=8, rate_limit=100_000, token_rate_limit=1000, clock_start=START)
+    ) as s:
         async with httpx.AsyncClient(base_url=s.base_url) as http:
             resp = await http.get("/sim/control/clock")
             if resp.status_code == 404:
@@ -76,7 +85,10 @@ async def test_a_cpu_ramp_is_forecast_to_cross_critical_on_time(sim: SimServer, 
         for f in view.forecasts
         if f.group_id != target["id"] and f.kind is Kind.CPU and f.current is not None
     ]
-    assert all(f.slope_per_hour < 0.3 for f in others)  # only the target ramps
+    steep = [
+        (f.name, round(f.slope_per_hour, 3), f.driver) for f in others if f.slope_per_hour >= NOISE_SLOPE
+    ]
+    assert others and not steep  # only the target ramps
     (plan,) = [p for p in view.plans if p.recommendation.group.id == target["id"]]
     rec = plan.recommendation
     assert rec.scale_up and rec.requested_nodes == rec.current_nodes + max(1, rec.current_nodes // 4)
