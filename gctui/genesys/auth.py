@@ -135,16 +135,20 @@ class TokenManager:
         # The Go SDK refreshes 60 s early; short-lived tokens refresh at 90 % of their life.
         return min(60.0, lifetime * 0.1)
 
-    def _valid(self, token: _Token | None) -> bool:
+    def _valid(self, token: _Token | None, *, fresh: bool = False) -> bool:
         if token is None:
             return False
         if token.expires_at is None or token.lifetime is None:
             return True
-        return self._clock() < token.expires_at - self._margin(token.lifetime)
+        margin = token.lifetime / 2 if fresh else self._margin(token.lifetime)
+        return self._clock() < token.expires_at - margin
 
-    async def get_token(self) -> Secret:
+    async def get_token(self, *, fresh: bool = False) -> Secret:
+        """The current token, logging in when it is missing or near its end. ``fresh`` (the
+        retry after a 401) also renews a token past half its life: the API refused one token
+        as expired, so the retry must not go out with another that could expire on its way."""
         token = self._token
-        if self._valid(token):
+        if self._valid(token, fresh=fresh and not self.static):
             assert token is not None
             return token.value
         if self.static:
@@ -209,6 +213,10 @@ class TokenManager:
         secret = self._options.client_secret
         assert self._options.client_id is not None and secret is not None
         basic = base64.b64encode(f"{self._options.client_id}:{secret.reveal()}".encode()).decode()
+        # The token's life is counted from when its request left: the login host started the
+        # clock somewhere between then and its answer, which may wait in the socket while the
+        # event loop is busy. Counting from the answer would hand the token out past its margin.
+        sent = self._clock()
         try:
             resp = await self._http.post(
                 self.token_url,
@@ -225,9 +233,8 @@ class TokenManager:
             parsed = TokenResponse.model_validate(resp.json())
         except (ValueError, ValidationError):
             raise self._fail("the login host answered 200 without a usable token") from None
-        now = self._clock()
         lifetime = float(max(1, parsed.expires_in))
-        token = _Token(Secret(parsed.access_token), now, now + lifetime, lifetime)
+        token = _Token(Secret(parsed.access_token), sent, sent + lifetime, lifetime)
         self._token = token
         self.refreshes += 1
         self.last_outcome = "ok"

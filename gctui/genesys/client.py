@@ -38,6 +38,10 @@ from gctui.genesys.transport import (
 M = TypeVar("M", bound=BaseModel)
 Params = Mapping[str, Any] | None
 LIMITS_NAMESPACE = "platform.api"
+# A 401 is resent with a fresh token this many times: a token may die on its way (expired while
+# the process stalled, revoked by an admin) and its successor too; a client refused after that
+# is refused for real (the breaker counts it).
+AUTH_RETRIES = 2
 # Connect-phase failures: the request never reached the server, so even a write may be resent.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -170,7 +174,7 @@ class GenesysClient:
         """Send one API request with auth, pacing and the retry rules; raise on non-2xx.
 
         ``retry=False`` (health probes) reports the first 5xx, 429 or dropped link as it is
-        instead of retrying it away; a 401 still gets its one fresh-token retry. ``on_sent`` is
+        instead of retrying it away; a 401 still gets its fresh-token retries. ``on_sent`` is
         called each time the request actually leaves (after any wait for a token or for the rate
         budget), so a caller timing the API does not count our own pacing as latency.
         ``should_send`` is asked right before each send (after those waits): False withdraws the
@@ -214,12 +218,18 @@ class GenesysClient:
         # Reads (GET/HEAD and the analytics …/query POSTs) may be retried on a 5xx or a dropped
         # link; a write is only resent when it provably never left (connect-phase failures).
         idempotent = is_read_request(method, path.split("?", 1)[0])
-        auth_retried = False
+        n_401 = 0
         n_429 = n_5xx = n_net = 0
         while True:
-            token = await self.ensure_token()
             self._check_hold(method, path)
             slot = await self.governor.acquire(bulk=bulk)
+            try:
+                # The token is taken once the request may leave, not before its wait for the
+                # rate budget: a token still valid then could expire while the request queued.
+                token = await self.ensure_token(fresh=n_401 > 0)
+            except BaseException:
+                self.governor.release(slot)  # nothing was sent: the slot is not spent
+                raise
             try:
                 if should_send is not None and not should_send():
                     raise WithdrawnError(f"{method} {path}: withdrawn before it was sent")
@@ -250,8 +260,9 @@ class GenesysClient:
             self.link_error = self.link_down_since = None
             status = resp.status_code
             if status == 401:
-                if not auth_retried and not self.tokens.static:
-                    auth_retried = True
+                if n_401 < AUTH_RETRIES and not self.tokens.static:
+                    # A 401 is answered before anything is applied, so even a write is resent.
+                    n_401 += 1
                     self.tokens.invalidate(token)
                     continue
                 err = api_error(resp, method, path)
@@ -282,10 +293,10 @@ class GenesysClient:
             self.tokens.record_api_success()
             return resp
 
-    async def ensure_token(self) -> Secret:
+    async def ensure_token(self, *, fresh: bool = False) -> Secret:
         """A valid bearer token; a login host that does not answer marks the link down."""
         try:
-            return await self.tokens.get_token()
+            return await self.tokens.get_token(fresh=fresh)
         except AuthError as exc:
             if exc.unreachable:
                 self._link_down(exc.message.removeprefix("login failed: "))

@@ -149,6 +149,14 @@ class RateGovernor:
         self._minute.append(now)
         self._wake()
 
+    def release(self, slot: Slot) -> None:
+        """The request was never sent (no token to send it with): free its slot uncounted."""
+        if slot._done:
+            return
+        slot._done = True
+        self._in_flight -= 1
+        self._wake()
+
     def on_429(self, retry_after: float | None, limit: LimitHit | None, attempt: int) -> float:
         """Record a 429 and hold every request on this token. Returns the hold in seconds."""
         self.throttled += 1

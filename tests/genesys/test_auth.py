@@ -11,7 +11,7 @@ import pytest
 import respx
 
 from gctui.genesys.auth import BreakerState
-from gctui.genesys.client import GenesysClient
+from gctui.genesys.client import AUTH_RETRIES, GenesysClient
 from gctui.genesys.errors import AuthError, CircuitOpenError
 from tests.genesys.conftest import API, CLIENT_ID, CLIENT_SECRET, LOGIN, TokenServer, error_body, make_options
 
@@ -46,7 +46,7 @@ async def test_401_refreshes_once_and_retries_the_request(
     assert route.calls[-1].request.headers["Authorization"] == "Bearer tok-2-SECRETBEARER"
 
 
-async def test_persistent_401_fails_after_one_retry(
+async def test_persistent_401_fails_after_the_fresh_token_retries(
     client: GenesysClient, mock: respx.MockRouter, tokens: TokenServer
 ) -> None:
     route = mock.get(f"{API}/api/v2/organizations/me").respond(
@@ -55,7 +55,74 @@ async def test_persistent_401_fails_after_one_retry(
     with pytest.raises(Exception) as info:
         await client.get_json("/api/v2/organizations/me")
     assert "401" in str(info.value) and "bad.credentials" in str(info.value)
-    assert route.call_count == 2 and tokens.issued == 2
+    # each resend went out with a token of its own, and then it stopped
+    assert route.call_count == AUTH_RETRIES + 1 and tokens.issued == AUTH_RETRIES + 1
+    bearers = [c.request.headers["Authorization"] for c in route.calls]
+    assert len(set(bearers)) == len(bearers)
+
+
+async def test_a_write_refused_as_expired_is_resent_with_a_token_that_has_life_left(
+    mock: respx.MockRouter, tokens: TokenServer
+) -> None:
+    """A 401 on a PATCH means nothing was applied: it is resent. While it was on its way,
+    another request renewed the token; that one is past half its life, and the resend must not
+    go out with a token that could expire on its way as the refused one did: it logs in."""
+    now = [0.0]
+    tokens.expires_in = 100
+    mock.get(f"{API}/api/v2/tokens/me").respond(200, json={})
+    expired = error_body(401, "credentials.expired", "The access token has expired.")
+    sent: list[str] = []
+    client = GenesysClient(make_options(), clock=lambda: now[0])
+
+    async def patch(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["Authorization"])
+        if len(sent) == 1:
+            now[0] = 95.0  # tok-1 is inside its renewal margin
+            await client.get_json("/api/v2/tokens/me")  # another request renews it: tok-2
+            now[0] = 95.0 + 60.0  # tok-2 is 60 % through its life when the 401 comes back
+            return httpx.Response(401, json=expired)
+        return httpx.Response(200, json={"id": "a1"})
+
+    mock.patch(f"{API}/api/v2/integrations/actions/a1").mock(side_effect=patch)
+    try:
+        await client.get_json("/api/v2/tokens/me")  # tok-1, at 0 s
+        await client.request("PATCH", "/api/v2/integrations/actions/a1", json={"version": 1})
+        assert sent == ["Bearer tok-1-SECRETBEARER", "Bearer tok-3-SECRETBEARER"]
+        assert tokens.issued == 3
+        await client.get_json("/api/v2/tokens/me")  # and everyone else now uses tok-3
+        assert mock.calls[-1].request.headers["Authorization"] == "Bearer tok-3-SECRETBEARER"
+    finally:
+        await client.aclose()
+
+
+async def test_a_token_is_taken_when_the_request_leaves_not_before_its_wait(
+    mock: respx.MockRouter, tokens: TokenServer
+) -> None:
+    """A request that waited for the rate budget while its token reached the end of its life
+    goes out with a renewed token, not the one that was current when it started waiting."""
+    now = [0.0]
+    tokens.expires_in = 100
+    mock.get(f"{API}/api/v2/tokens/me").respond(200, json={})
+    client = GenesysClient(make_options(), clock=lambda: now[0])
+    try:
+        await client.get_json("/api/v2/tokens/me")  # tok-1
+        gate = asyncio.Event()
+        real_acquire = client.governor.acquire
+
+        async def slow_acquire(*, bulk: bool = False) -> object:
+            await gate.wait()  # the budget is spent: the request queues
+            return await real_acquire(bulk=bulk)
+
+        client.governor.acquire = slow_acquire  # type: ignore[method-assign]
+        queued = asyncio.create_task(client.get_json("/api/v2/tokens/me"))
+        await asyncio.sleep(0.01)
+        now[0] = 95.0  # the token is within its renewal margin by the time the slot frees
+        gate.set()
+        await queued
+        last = mock.calls[-1].request
+        assert last.headers["Authorization"] == "Bearer tok-2-SECRETBEARER"
+    finally:
+        await client.aclose()
 
 
 @pytest.mark.parametrize("n", [50, 200])
@@ -157,3 +224,18 @@ async def test_bearer_token_not_in_status_or_errors(client: GenesysClient, mock:
         await client.get_json("/api/v2/flows")
     text = "".join(traceback.format_exception(info.value)) + str(client.tokens.status())
     assert "SECRETBEARER" not in text
+
+
+async def test_a_failed_login_spends_no_request_of_the_budget(mock: respx.MockRouter) -> None:
+    """The token is taken after the request's slot: a login that fails frees the slot
+    uncounted, so an outage of the login host does not show as API requests in the header."""
+    mock.post(f"{LOGIN}/oauth/token").respond(503, text="down")
+    client = GenesysClient(make_options(max_retries=0))
+    try:
+        for _ in range(3):
+            with pytest.raises(AuthError):
+                await client.get_json("/api/v2/tokens/me")
+        budget = client.governor.status()
+        assert budget.used == 0 and budget.in_flight == 0 and client.requests_sent == 0
+    finally:
+        await client.aclose()

@@ -31,6 +31,7 @@ import pytest
 from gctui.genesys.session import Session
 from gctui.services.actions import (
     ActionsWriter,
+    BatchReport,
     Journal,
     Kind,
     Outcome,
@@ -123,6 +124,18 @@ def script_read_burst(sim: SimServer) -> None:
         sim.control.script_fault("GET", ACTIONS, status, 1, "before")  # type: ignore[arg-type]
 
 
+def pending_faults(sim: SimServer, report: BatchReport) -> str:
+    """The scripted faults that never fired, and how the batch ended for their actions."""
+    by_path = {f"{ACTIONS}/{o.action_id}": o for o in report.outcomes}
+    lines = []
+    for f in sim.control._faults:
+        if f.remaining > 0:
+            o = by_path.get(f.path_pattern)
+            shown = f"{o.state}: {o.error} (sent {o.sent})" if o is not None else "no outcome"
+            lines.append(f"  {f.method} {f.path_pattern} {f.status} {f.when} x{f.remaining}; {shown}")
+    return "\n" + "\n".join(lines)
+
+
 def describe(outcomes: dict[str, Outcome], ids: list[str], sim: SimServer) -> str:
     lines = []
     for i in ids[:8]:
@@ -210,7 +223,9 @@ async def test_300_actions_with_faults_land_exactly_once_and_undo_restores_them(
             report = await writer.apply(plan, on_progress=midway)
             elapsed = time.monotonic() - t0
             stats = sim.control.stats()
-            assert stats["scriptedFaultsPending"] == 0, "every scripted fault fired"
+            assert stats["scriptedFaultsPending"] == 0, (
+                f"every scripted fault fired: {pending_faults(sim, report)}"
+            )
             assert stats["faultsInjected"] == len(faults) + 3 * len(READ_BURST)
             assert stats["byStatus"].get("401", 0) >= 1, "a request met an expired token"
             assert stats["tokensIssued"] >= 3 and elapsed > TOKEN_TTL, "tokens expired during the batch"
