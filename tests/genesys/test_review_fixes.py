@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from gctui.genesys.auth import BreakerState
-from gctui.genesys.client import GenesysClient
+from gctui.genesys.client import AUTH_RETRIES, GenesysClient
 from gctui.genesys.errors import AuthError, CircuitOpenError, RateLimitedError, ReadOnlyError
 from gctui.genesys.pool import JobState, WorkerPool
 from tests.genesys.conftest import API, LOGIN, error_body, make_options
@@ -23,8 +23,9 @@ def too_many(seconds: str) -> httpx.Response:
     return httpx.Response(429, json=body, headers={"Retry-After": seconds})
 
 
-async def test_a_probe_429_without_retries_still_holds_the_token(client: GenesysClient,
-                                                                 mock: respx.MockRouter) -> None:
+async def test_a_probe_429_without_retries_still_holds_the_token(
+    client: GenesysClient, mock: respx.MockRouter
+) -> None:
     mock.get(ORG).mock(return_value=too_many("30"))
     with pytest.raises(RateLimitedError):
         await client.request("GET", "/api/v2/organizations/me", retry=False)
@@ -45,8 +46,11 @@ async def test_retry_after_beyond_the_ceiling_holds_and_fails_fast(mock: respx.M
 
 
 async def test_an_api_that_refuses_every_token_opens_the_breaker(mock: respx.MockRouter) -> None:
-    login = mock.post(f"{LOGIN}/oauth/token").mock(side_effect=lambda r: httpx.Response(
-        200, json={"access_token": f"t{len(login.calls)}", "expires_in": 3600}))
+    login = mock.post(f"{LOGIN}/oauth/token").mock(
+        side_effect=lambda r: httpx.Response(
+            200, json={"access_token": f"t{len(login.calls)}", "expires_in": 3600}
+        )
+    )
     mock.get(ORG).respond(401, json=error_body(401, "bad.credentials", "Invalid login credentials."))
     client = GenesysClient(make_options())
     for _ in range(3):
@@ -55,7 +59,7 @@ async def test_an_api_that_refuses_every_token_opens_the_breaker(mock: respx.Moc
     assert client.tokens.status().breaker is BreakerState.OPEN
     with pytest.raises(CircuitOpenError):
         await client.get_json("/api/v2/organizations/me")
-    assert login.call_count == 6  # two per attempt, none once the breaker is open
+    assert login.call_count == 3 * (AUTH_RETRIES + 1)  # a token per send, none once the breaker is open
     await client.aclose()
 
 
@@ -84,7 +88,9 @@ async def test_read_only_allows_only_the_real_token_url(mock: respx.MockRouter) 
     await client.aclose()
 
 
-async def test_analytics_queries_are_retried_like_reads(client: GenesysClient, mock: respx.MockRouter) -> None:
+async def test_analytics_queries_are_retried_like_reads(
+    client: GenesysClient, mock: respx.MockRouter
+) -> None:
     route = mock.post(f"{API}/api/v2/analytics/queues/observations/query")
     route.side_effect = [httpx.Response(503), httpx.Response(200, json={"results": []})]
     assert await client.post_json("/api/v2/analytics/queues/observations/query", {"filter": {}}) == {

@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from gctui.errors import EXIT_USAGE
+from gctui.genesys.client import AUTH_RETRIES
 from gctui.genesys.errors import AuthenticationError, NotFoundError, ReadOnlyError
 from gctui.genesys.session import Session
 from gctui.services.actions.invoke import (
@@ -413,7 +414,7 @@ async def test_a_401_propagates_instead_of_becoming_a_failed_run(mock: respx.Moc
     async with Session.create(make_options()) as s:
         with pytest.raises(AuthenticationError):
             await run_test(s.api, CONTRACT, {})
-    assert route.call_count == 2  # one retry with a fresh token, then the error
+    assert route.call_count == AUTH_RETRIES + 1  # resent with fresh tokens, then the error
 
 
 async def test_a_dropped_link_is_a_failed_run(mock: respx.MockRouter) -> None:
