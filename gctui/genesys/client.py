@@ -232,6 +232,7 @@ class GenesysClient:
                 raise
             try:
                 if should_send is not None and not should_send():
+                    self.governor.release(slot)  # nothing was sent: the slot is not spent
                     raise WithdrawnError(f"{method} {path}: withdrawn before it was sent")
                 self.requests_sent += 1
                 if on_sent is not None:

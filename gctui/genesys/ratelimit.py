@@ -140,17 +140,15 @@ class RateGovernor:
 
     def complete(self, slot: Slot) -> None:
         """The request finished (any outcome): its slot now ages out of the window."""
-        if slot._done:
-            return
-        slot._done = True
-        self._in_flight -= 1
-        now = self._clock()
-        self._done.append(now)
-        self._minute.append(now)
-        self._wake()
+        if not slot._done:
+            now = self._clock()
+            self._done.append(now)
+            self._minute.append(now)
+        self.release(slot)
 
     def release(self, slot: Slot) -> None:
-        """The request was never sent (no token to send it with): free its slot uncounted."""
+        """The request was never sent (no token to send it with, or withdrawn): free its slot
+        uncounted."""
         if slot._done:
             return
         slot._done = True

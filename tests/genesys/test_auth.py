@@ -12,7 +12,7 @@ import respx
 
 from gctui.genesys.auth import BreakerState
 from gctui.genesys.client import AUTH_RETRIES, GenesysClient
-from gctui.genesys.errors import AuthError, CircuitOpenError
+from gctui.genesys.errors import AuthError, CircuitOpenError, WithdrawnError
 from tests.genesys.conftest import API, CLIENT_ID, CLIENT_SECRET, LOGIN, TokenServer, error_body, make_options
 
 
@@ -239,3 +239,16 @@ async def test_a_failed_login_spends_no_request_of_the_budget(mock: respx.MockRo
         assert budget.used == 0 and budget.in_flight == 0 and client.requests_sent == 0
     finally:
         await client.aclose()
+
+
+async def test_a_withdrawn_request_spends_no_request_of_the_budget(
+    client: GenesysClient, mock: respx.MockRouter
+) -> None:
+    """A request withdrawn after its wait (a cancelled batch) was never sent: not counted."""
+    route = mock.patch(f"{API}/api/v2/integrations/actions/a1").respond(200, json={})
+    await client.ensure_limits()
+    before = client.governor.status().used
+    with pytest.raises(WithdrawnError):
+        await client.request("PATCH", "/api/v2/integrations/actions/a1", json={}, should_send=lambda: False)
+    budget = client.governor.status()
+    assert route.call_count == 0 and budget.used == before and budget.in_flight == 0
